@@ -1,0 +1,38 @@
+"""The library's front door: a plan file in, a gap report out.
+
+The CLI is a thin layer over these functions; anything the CLI does, a
+Python user can do with them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .embed import Embedder
+from .ingest import Document, read_document
+from .match import DEFAULT_SETTINGS, Matcher, Settings
+from .reference import Reference, load_reference
+from .report import GapReport
+from .segment import Measure, extract_measures
+
+
+def extract(plan: str | Path) -> tuple[Document, list[Measure]]:
+    document = read_document(plan)
+    return document, extract_measures(document)
+
+
+def check_plan(
+    plan: str | Path,
+    model: str | None = None,
+    reference: Reference | str | Path | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    embedder: Embedder | None = None,
+) -> GapReport:
+    """Read, extract, match and build the report for one plan (nothing is written)."""
+    if not isinstance(reference, Reference):
+        reference = load_reference(reference)
+    document, measures = extract(plan)
+    embedder = embedder or Embedder(model)
+    matcher = Matcher(embedder, settings).fit(reference.tiltak)
+    verdicts, matches = matcher.match(measures)
+    return GapReport(document, measures, verdicts, matches, reference, embedder.model_key, settings)

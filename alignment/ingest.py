@@ -1,0 +1,211 @@
+"""Read a plan file into lines and tables, whatever its format.
+
+District plans arrive as PDFs with a text layer, Word files, or text that
+was OCR'd from a scan. Everything downstream works on `Document`: the text
+as numbered lines (with the page where the format has pages) and the real
+tables as rows of cell texts, so a table's columns survive when the format
+keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_TEXT_CHARS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    number: int
+    page: int | None = None
+    heading_level: int = 0
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: list[list[str]]
+    index: int
+    page: int | None = None
+    after_line: int = 0  # how many lines of the document precede the table
+
+
+@dataclass
+class Document:
+    name: str
+    source: str
+    format: str
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def read_document(path: str | Path) -> Document:
+    """Open a plan for reading only; every failure becomes one `InputError`."""
+    path = Path(path)
+    _check_readable(path)
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".md"):
+        document = _read_text(path)
+    elif suffix == ".pdf":
+        document = _read_pdf(path)
+    else:
+        document = _read_docx(path)
+    if not any(line.text.strip() for line in document.lines) and not document.tables:
+        raise InputError(f"{path}: filen er tom. Velg en plan med tekst.")
+    return document
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: finner ikke filen. Sjekk stien.")
+    if path.is_dir():
+        raise InputError(f"{path}: er en mappe, ikke en fil. Oppgi en planfil.")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        formats = ", ".join(SUPPORTED_SUFFIXES)
+        raise InputError(f"{path}: ukjent filtype '{path.suffix}'. Støttede formater: {formats}.")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"{path}: filen er for stor ({size // (1024 * 1024)} MB; grensen er "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB). Del opp planen."
+        )
+    try:
+        with open(path, "rb"):
+            pass
+    except PermissionError as exc:
+        raise InputError(f"{path}: mangler lesetilgang. Sjekk filens rettigheter.") from exc
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first; Windows-1252, then Latin-1 for older office files."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def _text_lines(text: str, page: int | None = None, start: int = 1) -> list[Line]:
+    return [Line(raw.rstrip(), start + i, page) for i, raw in enumerate(text.splitlines())]
+
+
+def _read_text(path: Path) -> Document:
+    text = decode_text(path.read_bytes())
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"{path}: teksten er for lang (over {MAX_TEXT_CHARS} tegn). Del opp planen.")
+    lines = [Line(line.text, line.number, None, _markdown_heading_level(line.text)) for line in _text_lines(text)]
+    return Document(path.stem, str(path), path.suffix.lower().lstrip("."), lines)
+
+
+def _markdown_heading_level(text: str) -> int:
+    stripped = text.lstrip()
+    level = len(stripped) - len(stripped.lstrip("#"))
+    return level if 0 < level <= 6 and stripped[level:level + 1] == " " else 0
+
+
+def _read_pdf(path: Path) -> Document:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    document = Document(path.stem, str(path), "pdf")
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page_number, page in enumerate(pdf.pages, start=1):
+                _read_pdf_page(page, page_number, document)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise InputError(f"{path}: PDF-en er kryptert. Lagre en kopi uten passord.") from exc
+    except (PDFSyntaxError, PdfminerException) as exc:
+        if isinstance(getattr(exc, "args", [None])[0], (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise InputError(f"{path}: PDF-en er kryptert. Lagre en kopi uten passord.") from exc
+        raise InputError(f"{path}: er ikke en lesbar PDF (skadet eller feil format).") from exc
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        raise InputError(f"{path}: er ikke en lesbar PDF ({type(exc).__name__}).") from exc
+    if not any(line.text.strip() for line in document.lines) and not document.tables:
+        raise InputError(
+            f"{path}: PDF-en har ikke noe tekstlag (trolig skannet). Kjør OCR først, f.eks. ocrmypdf -l nor."
+        )
+    return document
+
+
+def _read_pdf_page(page, page_number: int, document: Document) -> None:
+    found = page.find_tables()
+    boxes = [table.bbox for table in found]
+    for table in found:
+        rows = [[(cell or "").strip() for cell in row] for row in table.extract()]
+        document.tables.append(Table(rows, len(document.tables) + 1, page_number, len(document.lines)))
+
+    def outside_tables(obj) -> bool:
+        x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+        y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    text = (page.filter(outside_tables) if boxes else page).extract_text() or ""
+    start = len(document.lines) + 1
+    document.lines.extend(_text_lines(text, page_number, start))
+
+
+def _read_docx(path: Path) -> Document:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    try:
+        word = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: er ikke en lesbar Word-fil (.docx). Åpne og lagre den på nytt i Word.") from exc
+    except Exception as exc:  # lxml and zipfile raise many kinds on damaged files
+        raise InputError(f"{path}: er ikke en lesbar Word-fil ({type(exc).__name__}).") from exc
+    document = Document(path.stem, str(path), "docx")
+    for block in word.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(block, word)
+            for text in (paragraph.text or "").splitlines() or [""]:
+                document.lines.append(
+                    Line(text.rstrip(), len(document.lines) + 1, None, _docx_heading_level(paragraph))
+                )
+        elif tag == "tbl":
+            rows = _docx_table_rows(DocxTable(block, word))
+            document.tables.append(Table(rows, len(document.tables) + 1, None, len(document.lines)))
+    return document
+
+
+def _docx_heading_level(paragraph) -> int:
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if name.lower().startswith(("heading", "overskrift")):
+        digits = "".join(ch for ch in name if ch.isdigit())
+        return int(digits) if digits else 1
+    if name.lower() == "title":
+        return 1
+    return 0
+
+
+def _docx_table_rows(table) -> list[list[str]]:
+    """Cell texts per row; a merged cell (repeated by python-docx) counts once."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text.strip())
+        rows.append(cells)
+    return rows

@@ -1,0 +1,162 @@
+"""From similarity scores to verdicts: which Byråd tiltak the plan takes up.
+
+Raw cosine is not a verdict: EmbeddingGemma gives unrelated Norwegian pairs
+0.45–0.61, so a global threshold marks nearly everything covered. The
+matcher therefore judges each measure against all 36 tiltak at once: a
+tiltak counts for a measure only where it stands out from the measure's
+scores for the other tiltak (a z-score across the row), in meaning
+(embeddings) and in wording (character n-grams), fused by a weighted sum.
+A tiltak's status is then the best evidence any measure gives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .lexical import LexicalScorer
+from .reference import Tiltak
+from .segment import Measure
+from .textnorm import recase_title, repair_ocr
+
+STATUSES = ("covered", "partial", "missing")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every number that turns scores into verdicts, in one place.
+
+    Chosen with `alignment evaluate` on the labelled plans (see README,
+    "Nøyaktighet"): the fused score is a z-score, so the thresholds read as
+    "how many standard deviations above this measure's typical tiltak".
+    """
+
+    embedding_weight: float = 0.6  # the rest goes to the lexical z-score
+    covered: float = 3.4  # fused z at or above: the tiltak is covered
+    partial: float = 2.8  # fused z at or above (and below covered): partly covered
+    top_k: int = 2  # a measure can be evidence for at most this many tiltak
+    measure_prompt: str = "STS"
+    tiltak_prompt: str = "STS"
+    include_title: bool = True  # embed "Goal title: measure text" rather than the text alone
+    include_heading: bool = False  # embed the Byråd list heading with each tiltak
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    measure: Measure
+    score: float
+    embedding: float
+    lexical: float
+
+
+@dataclass
+class TiltakVerdict:
+    tiltak: Tiltak
+    status: str
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class MeasureMatch:
+    measure: Measure
+    matches: list[tuple[str, float]]  # (tiltak id, fused score), best first
+
+
+@dataclass
+class Scores:
+    embedding: np.ndarray  # measures x tiltak cosine
+    lexical: np.ndarray  # measures x tiltak cosine
+    fused: np.ndarray  # measures x tiltak, row z-scores fused
+
+
+def measure_text(measure: Measure, include_title: bool = True) -> str:
+    """What the model reads for a measure: OCR repaired, a capitals title in sentence case."""
+    text = repair_ocr(measure.text)
+    title = recase_title(repair_ocr(measure.title)).rstrip(" .:")
+    if include_title and title:
+        return f"{title}: {text}" if text else title
+    return text or title
+
+
+def tiltak_text(tiltak: Tiltak, include_heading: bool = False) -> str:
+    return f"{tiltak.heading}: {tiltak.text}" if include_heading else tiltak.text
+
+
+def row_z(matrix: np.ndarray) -> np.ndarray:
+    """How far each tiltak stands out among the measure's 36 scores."""
+    if matrix.size == 0:
+        return matrix
+    mean = matrix.mean(axis=1, keepdims=True)
+    std = matrix.std(axis=1, keepdims=True)
+    return (matrix - mean) / np.maximum(std, 1e-6)
+
+
+class Matcher:
+    """Match district measures to the Byråd's tiltak (fit on the tiltak, then match a plan)."""
+
+    def __init__(self, embedder, settings: Settings = DEFAULT_SETTINGS) -> None:
+        self.embedder = embedder
+        self.settings = settings
+
+    def fit(self, tiltak: list[Tiltak]) -> "Matcher":
+        self.tiltak_ = list(tiltak)
+        texts = [tiltak_text(t, self.settings.include_heading) for t in self.tiltak_]
+        self.reference_embeddings_ = self.embedder.encode(texts, self.settings.tiltak_prompt)
+        self.lexical_ = LexicalScorer().fit([t.text for t in self.tiltak_])
+        return self
+
+    def score(self, measures: list[Measure]) -> Scores:
+        n = len(self.tiltak_)
+        if not measures:
+            empty = np.zeros((0, n), dtype=np.float32)
+            return Scores(empty, empty, empty)
+        texts = [measure_text(m, self.settings.include_title) for m in measures]
+        vectors = self.embedder.encode(texts, self.settings.measure_prompt)
+        embedding = np.asarray(vectors @ self.reference_embeddings_.T, dtype=np.float64)
+        lexical = np.asarray(self.lexical_.similarity([measure_text(m, True) for m in measures]), dtype=np.float64)
+        weight = self.settings.embedding_weight
+        fused = weight * row_z(embedding) + (1 - weight) * row_z(lexical)
+        return Scores(embedding, lexical, fused)
+
+    def match(self, measures: list[Measure]) -> tuple[list[TiltakVerdict], list[MeasureMatch]]:
+        return judge(self.tiltak_, measures, self.score(measures), self.settings)
+
+
+def judge(
+    tiltak: list[Tiltak], measures: list[Measure], scores: Scores, settings: Settings
+) -> tuple[list[TiltakVerdict], list[MeasureMatch]]:
+    """Verdicts per tiltak and matches per measure from the fused scores (pure, deterministic)."""
+    fused = scores.fused
+    allowed = np.zeros_like(fused, dtype=bool)
+    for i in range(fused.shape[0]):
+        order = sorted(range(fused.shape[1]), key=lambda j: (-fused[i, j], j))
+        for j in order[: settings.top_k]:
+            allowed[i, j] = fused[i, j] >= settings.partial
+    verdicts = []
+    for j, item in enumerate(tiltak):
+        rows = [i for i in range(len(measures)) if allowed[i, j]]
+        rows.sort(key=lambda i: (-fused[i, j], i))
+        evidence = [
+            Evidence(measures[i], round(float(fused[i, j]), 3), round(float(scores.embedding[i, j]), 3),
+                     round(float(scores.lexical[i, j]), 3))
+            for i in rows
+        ]
+        best = float(fused[:, j].max()) if len(measures) else 0.0
+        if evidence and evidence[0].score >= settings.covered:
+            status = "covered"
+        elif evidence:
+            status = "partial"
+        else:
+            status = "missing"
+        verdicts.append(TiltakVerdict(item, status, round(best, 3), evidence))
+    matches = []
+    for i, measure in enumerate(measures):
+        hits = [(tiltak[j].id, round(float(fused[i, j]), 3)) for j in range(len(tiltak)) if allowed[i, j]]
+        hits.sort(key=lambda h: (-h[1], h[0]))
+        matches.append(MeasureMatch(measure, hits))
+    return verdicts, matches

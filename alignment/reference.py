@@ -1,0 +1,146 @@
+"""The Byråd's reference tiltak, loaded from YAML and checked before use.
+
+The YAML is edited by people (a new strategy, a corrected owner), so every
+mistake is reported with the file, the entry and the field, instead of
+surfacing later as a wrong report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import ReferenceDataError
+
+DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent / "data" / "byraad_tiltak.yaml"
+OWNERS = ("bydel", "by", "felles")
+OWNER_LABELS = {"bydel": "Bydelen", "by": "Byen", "felles": "Felles"}
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Tiltak:
+    id: str
+    section: str
+    section_printed: bool
+    letter: str
+    strategy: str
+    heading: str
+    owner: str
+    text: str
+
+    @property
+    def owner_label(self) -> str:
+        return OWNER_LABELS[self.owner]
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str
+    goals: list[Statement]
+    strategies: list[Statement]
+    tiltak: list[Tiltak]
+
+    def strategy_text(self, strategy_id: str) -> str:
+        return next(s.text for s in self.strategies if s.id == strategy_id)
+
+    @property
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(section, heading, strategy id) per Byråd list, in the source's order."""
+        seen: dict[str, tuple[str, str, str]] = {}
+        for item in self.tiltak:
+            seen.setdefault(item.section, (item.section, item.heading, item.strategy))
+        return list(seen.values())
+
+
+def load_reference(path: str | Path | None = None) -> Reference:
+    path = Path(path) if path else DEFAULT_REFERENCE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ReferenceDataError(f"{path}: finner ikke referansefilen med Byrådets tiltak.") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (linje {mark.line + 1})" if mark else ""
+        raise ReferenceDataError(f"{path}: ugyldig YAML{where}. Rett filen og prøv igjen.") from exc
+    return parse_reference(raw, str(path))
+
+
+def parse_reference(raw: object, source: str) -> Reference:
+    def fail(where: str, problem: str) -> ReferenceDataError:
+        return ReferenceDataError(f"{source}: {where}: {problem}")
+
+    if not isinstance(raw, dict):
+        raise fail("filen", "må være en YAML-ordbok med goals, strategies og lists")
+    goals = _statements(raw.get("goals"), "goals", fail)
+    strategies = _statements(raw.get("strategies"), "strategies", fail)
+    strategy_ids = {s.id for s in strategies}
+    lists = raw.get("lists")
+    if not isinstance(lists, list) or not lists:
+        raise fail("lists", "mangler eller er tom")
+    tiltak: list[Tiltak] = []
+    seen: set[str] = set()
+    for n, block in enumerate(lists, start=1):
+        where = f"lists[{n}]"
+        if not isinstance(block, dict):
+            raise fail(where, "må være en ordbok")
+        section = _required_text(block, "section", where, fail)
+        heading = _required_text(block, "heading", where, fail)
+        strategy = _required_text(block, "strategy", where, fail)
+        if strategy not in strategy_ids:
+            raise fail(f"{where} ({section})", f"feltet strategy: ukjent strategi '{strategy}'")
+        entries = block.get("tiltak")
+        if not isinstance(entries, list) or not entries:
+            raise fail(f"{where} ({section})", "feltet tiltak: mangler eller er tom")
+        for m, entry in enumerate(entries, start=1):
+            entry_where = f"{where}.tiltak[{m}]"
+            if not isinstance(entry, dict):
+                raise fail(entry_where, "må være en ordbok")
+            tiltak_id = _required_text(entry, "id", entry_where, fail)
+            entry_where = f"tiltak '{tiltak_id}'"
+            if tiltak_id in seen:
+                raise fail(entry_where, "feltet id: finnes to ganger")
+            seen.add(tiltak_id)
+            owner = _required_text(entry, "owner", entry_where, fail)
+            if owner not in OWNERS:
+                raise fail(entry_where, f"feltet owner: '{owner}' er ukjent (bruk {', '.join(OWNERS)})")
+            tiltak.append(
+                Tiltak(
+                    id=tiltak_id,
+                    section=section,
+                    section_printed=bool(block.get("section_printed", False)),
+                    letter=_required_text(entry, "letter", entry_where, fail),
+                    strategy=strategy,
+                    heading=heading,
+                    owner=owner,
+                    text=_required_text(entry, "text", entry_where, fail),
+                )
+            )
+    return Reference(source, goals, strategies, tiltak)
+
+
+def _required_text(entry: dict, key: str, where: str, fail) -> str:
+    value = entry.get(key)
+    if value is None or not str(value).strip():
+        raise fail(where, f"feltet {key}: mangler eller er tomt")
+    return " ".join(str(value).split())
+
+
+def _statements(raw: object, key: str, fail) -> list[Statement]:
+    if not isinstance(raw, list) or not raw:
+        raise fail(key, "mangler eller er tom")
+    statements = []
+    for n, entry in enumerate(raw, start=1):
+        if not isinstance(entry, dict):
+            raise fail(f"{key}[{n}]", "må være en ordbok med id og text")
+        statements.append(
+            Statement(_required_text(entry, "id", f"{key}[{n}]", fail), _required_text(entry, "text", f"{key}[{n}]", fail))
+        )
+    return statements

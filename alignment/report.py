@@ -1,0 +1,203 @@
+"""The gap report: one object from which the JSON, the HTML and the summary come.
+
+Stages are properties computed once (`summary` → `as_json` → `html`), so the
+HTML and the JSON can never disagree. Templates get plain dataclasses and
+render through one autoescaping jinja Environment: text from a plan is data,
+never markup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .errors import OutputError
+from .ingest import Document
+from .match import STATUSES, MeasureMatch, Settings, TiltakVerdict
+from .reference import Reference
+from .segment import Measure
+
+STATUS_LABELS = {"covered": "Dekket", "partial": "Delvis", "missing": "Mangler"}
+OWNER_GROUPS = (("district", "Bydelen skal handle (bydel og felles)", ("bydel", "felles")), ("city", "Byens ansvar", ("by",)))
+
+_environment = Environment(
+    loader=PackageLoader("alignment", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_environment.filters["status_label"] = lambda status: STATUS_LABELS[status]
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    label: str
+    covered: int
+    partial: int
+    missing: int
+
+    @property
+    def total(self) -> int:
+        return self.covered + self.partial + self.missing
+
+    @property
+    def addressed_share(self) -> float:
+        return (self.covered + self.partial) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ListView:
+    section: str
+    heading: str
+    strategy: str
+    verdicts: list[TiltakVerdict]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything the HTML template reads."""
+
+    plan_name: str
+    plan_source: str
+    model: str
+    counts: CoverageRow
+    by_strategy: list[tuple[str, CoverageRow, CoverageRow]]
+    by_owner: list[CoverageRow]
+    lists: list[ListView]
+    local_measures: list[Measure]
+    measure_count: int
+    settings: Settings
+
+
+def _coverage(label: str, verdicts: list[TiltakVerdict]) -> CoverageRow:
+    return CoverageRow(label, *(sum(v.status == s for v in verdicts) for s in STATUSES))
+
+
+class GapReport:
+    def __init__(self, document: Document, measures: list[Measure], verdicts: list[TiltakVerdict],
+                 matches: list[MeasureMatch], reference: Reference, model: str, settings: Settings) -> None:
+        self.document = document
+        self.measures = measures
+        self.verdicts = verdicts
+        self.matches = matches
+        self.reference = reference
+        self.model = model
+        self.settings = settings
+
+    @cached_property
+    def summary(self) -> ReportView:
+        by_strategy = []
+        for strategy in self.reference.strategies:
+            group = [v for v in self.verdicts if v.tiltak.strategy == strategy.id]
+            district = [v for v in group if v.tiltak.owner in OWNER_GROUPS[0][2]]
+            city = [v for v in group if v.tiltak.owner in OWNER_GROUPS[1][2]]
+            by_strategy.append((strategy.text, _coverage("Bydelen skal handle", district), _coverage("Byens ansvar", city)))
+        by_owner = [
+            _coverage(label, [v for v in self.verdicts if v.tiltak.owner in owners]) for _, label, owners in OWNER_GROUPS
+        ]
+        lists = [
+            ListView(section, heading, self.reference.strategy_text(strategy),
+                     [v for v in self.verdicts if v.tiltak.section == section])
+            for section, heading, strategy in self.reference.sections
+        ]
+        local = [m.measure for m in self.matches if not m.matches]
+        return ReportView(
+            plan_name=self.document.name,
+            plan_source=self.document.source,
+            model=self.model,
+            counts=_coverage("Alle", self.verdicts),
+            by_strategy=by_strategy,
+            by_owner=by_owner,
+            lists=lists,
+            local_measures=local,
+            measure_count=len(self.measures),
+            settings=self.settings,
+        )
+
+    @cached_property
+    def as_json(self) -> dict:
+        return {
+            "plan": {"name": self.document.name, "source": self.document.source, "format": self.document.format},
+            "model": self.model,
+            "summary": {s: getattr(self.summary.counts, s) for s in STATUSES} | {"measures": len(self.measures)},
+            "tiltak": [_verdict_json(v) for v in self.verdicts],
+            "measures": [_measure_json(m) for m in self.matches],
+        }
+
+    @cached_property
+    def json_text(self) -> str:
+        return json.dumps(self.as_json, ensure_ascii=False, indent=2) + "\n"
+
+    @cached_property
+    def html(self) -> str:
+        return _environment.get_template("report.html").render(view=self.summary)
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write <stem>.html and <stem>.json; each file appears whole or not at all."""
+        out_dir = Path(out_dir)
+        stem = Path(self.document.source).stem
+        outputs = {out_dir / f"{stem}.json": self.json_text, out_dir / f"{stem}.html": self.html}
+        for path, content in outputs.items():
+            write_atomic(path, content)
+        return list(outputs)
+
+
+def _verdict_json(verdict: TiltakVerdict) -> dict:
+    t = verdict.tiltak
+    return {
+        "id": t.id,
+        "section": t.section,
+        "letter": t.letter,
+        "strategy": t.strategy,
+        "text": t.text,
+        "owner": t.owner,
+        "status": verdict.status,
+        "score": verdict.score,
+        "evidence": [
+            {"measure_id": e.measure.id, "title": e.measure.title, "text": e.measure.text, "score": e.score,
+             "embedding": e.embedding, "lexical": e.lexical}
+            for e in verdict.evidence
+        ],
+    }
+
+
+def _measure_json(match: MeasureMatch) -> dict:
+    m = match.measure
+    return {
+        "id": m.id,
+        "section": m.section,
+        "title": m.title,
+        "text": m.text,
+        "ansvar": m.ansvar,
+        "location": {"line": m.line, "page": m.page},
+        "layout": m.layout,
+        "matches": [{"tiltak_id": tiltak_id, "score": score} for tiltak_id, score in match.matches],
+    }
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write via a temporary file in the same folder and rename, so a crash never leaves half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: kan ikke skrive rapporten her ({exc.strerror}). Velg en annen mappe med --out.") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: kunne ikke skrive rapporten ({exc.strerror}); den forrige er urørt.") from exc
+        raise

@@ -172,15 +172,15 @@ def _find_header(rows: list[list[str]]) -> tuple[int | None, dict[str, int]]:
 
 
 def split_units(text: str) -> list[str]:
-    parts = re.split(r"[,;/\n]|\s+og\s+|\s{2,}", text)
-    units = []
-    for part in parts:
-        part = part.strip(" .")
+    """'NAV, HBU og TTJ' → three units; 'Helse, barn og unge' stays one (a part in lower case continues)."""
+    pieces = re.split(r"(\s*[,;/\n]\s*|\s+og\s+)", text.strip(" ."))
+    units: list[str] = []
+    for k in range(0, len(pieces), 2):
+        part = pieces[k].strip(" .")
         if not part:
             continue
-        tokens = part.split()
-        if all(is_caps_word(t) or t == "Alle" for t in tokens) and len(tokens) > 1:
-            units.extend(tokens)
+        if units and part[:1].islower():
+            units[-1] = f"{units[-1]}{pieces[k - 1]}{part}"
         else:
             units.append(part)
     return [u.upper() if u.lower() == "alle" else u for u in units]
@@ -279,7 +279,7 @@ def _classify_region(lines: list[Line], units: frozenset[str]) -> list[_Event]:
             # A lower-case text on the same row, or a lone title right under a title line
             # ('BRUKE OSLOSTANDARD FOR ...' / 'ARBEID'), continues the title above.
             continues = (bool(body_tokens) and _starts_lower(body_tokens[0])) or (
-                not body_tokens and line.number == last_title_line + 1
+                not body_tokens and len(title_tokens) <= 2 and line.number == last_title_line + 1
             )
             events.append(_Event("title", " ".join(title_tokens), line, continues=continues))
             last_title_line = line.number
@@ -658,11 +658,14 @@ def _read_bullets(document: Document, units: frozenset[str]) -> list[Measure]:
     lines = document.lines
     measures: list[Measure] = []
     active = False
+    section = ""
     current: Measure | None = None
     for index, line in enumerate(lines):
         text = line.text.strip()
         if line.heading_level:
             active = _is_measure_heading(text.lstrip("#").strip())
+            if active:
+                section = _parent_heading(lines, index)
             current = None
             continue
         if not active or not text:
@@ -672,7 +675,7 @@ def _read_bullets(document: Document, units: frozenset[str]) -> list[Measure]:
         bullet = re.match(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+", line.text)
         if bullet:
             current = Measure(
-                "", _section_before(lines, index), "", text[bullet.end() - (len(line.text) - len(line.text.lstrip())):].strip(),
+                "", section, "", text[bullet.end() - (len(line.text) - len(line.text.lstrip())):].strip(),
                 line=line.number, page=line.page, layout="punktliste",
             )
             _split_trailing_fields(current)
@@ -681,6 +684,15 @@ def _read_bullets(document: Document, units: frozenset[str]) -> list[Measure]:
             current.text = join_lines([current.text, text])
             _split_trailing_fields(current)
     return measures
+
+
+def _parent_heading(lines: list[Line], index: int) -> str:
+    """The nearest heading above of a higher level ('## Forebygging' over '### Tiltak')."""
+    level = lines[index].heading_level
+    for line in reversed(lines[:index]):
+        if 0 < line.heading_level < level:
+            return line.text.lstrip("#").strip()
+    return ""
 
 
 def _split_trailing_fields(measure: Measure) -> None:

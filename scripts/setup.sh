@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up alignment on a fresh machine: a virtual environment with the CPU build
+# of torch, the package, Debian's Norwegian word list (for OCR repair) and the
+# default embedding model. Safe to run again: each step skips what is done.
+#   scripts/setup.sh          the tool
+#   scripts/setup.sh --test   the tool and what the tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+PIP=(.venv/bin/python -m pip --disable-pip-version-check --quiet)
+
+# torch first, pinned: a plain `torch` would pull a multi-GB CUDA build.
+.venv/bin/python -c "import torch" 2>/dev/null || "${PIP[@]}" install torch==2.13.0
+if [ "${1:-}" = "--test" ]; then
+  "${PIP[@]}" install -e ".[test]"
+else
+  "${PIP[@]}" install -e .
+fi
+
+# OCR repair checks words against Debian's bokmål word list when it is there.
+if [ ! -f /usr/share/dict/bokmaal ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && apt-get install -y -qq wnorwegian) >/dev/null 2>&1 \
+      || echo "setup: could not install wnorwegian; OCR repair uses the bundled texts only" >&2
+  else
+    echo "setup: for better OCR repair run: sudo apt-get install wnorwegian" >&2
+  fi
+fi
+
+.venv/bin/alignment model install

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import model_store
-from .errors import AlignmentError
+from .errors import AlignmentError, NothingFoundError
 
 
 class UserFacingError(click.ClickException):
@@ -66,6 +66,11 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None) 
     )
     for path in written:
         click.echo(f"  skrev {path}")
+    if not report.measures:
+        raise NothingFoundError(
+            f"{plan}: fant ingen tiltak i planen; rapporten er skrevet og sier det. "
+            "Kjør 'alignment extract' for å se hva som ble lest."
+        )
 
 
 @main.command()

@@ -32,9 +32,9 @@ class Settings:
     "how many standard deviations above this measure's typical tiltak".
     """
 
-    embedding_weight: float = 0.6  # the rest goes to the lexical z-score
+    embedding_weight: float = 0.8  # the rest goes to the lexical z-score
     covered: float = 3.4  # fused z at or above: the tiltak is covered
-    partial: float = 2.8  # fused z at or above (and below covered): partly covered
+    partial: float = 2.6  # fused z at or above (and below covered): partly covered
     top_k: int = 2  # a measure can be evidence for at most this many tiltak
     measure_prompt: str = "STS"
     tiltak_prompt: str = "STS"

@@ -74,3 +74,13 @@ def test_model_info_mentions_the_licence(no_default_model):
     result = CliRunner().invoke(main, ["model", "info"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "Gemma Terms of Use" in result.output and "alignment model install" in result.output
+
+
+def test_plan_without_measures_still_gets_a_report(small_model, tmp_path):
+    plan = tmp_path / "roman.txt"
+    plan.write_text("Det var en gang en bydel med en park.\n\nSlutt.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(plan), "--out", str(tmp_path / "out"), "--model", small_model])
+    assert result.exit_code == 4
+    assert "fant ingen tiltak" in result.output
+    html = (tmp_path / "out" / "roman.html").read_text(encoding="utf-8")
+    assert "Fant ingen tiltak i planen" in html

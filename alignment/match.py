@@ -18,7 +18,7 @@ import numpy as np
 from .lexical import LexicalScorer
 from .reference import Tiltak
 from .segment import Measure
-from .textnorm import recase_title, repair_ocr
+from .textnorm import looks_ocred, recase_title, repair_ocr
 
 STATUSES = ("covered", "partial", "missing")
 
@@ -74,10 +74,11 @@ class Scores:
     fused: np.ndarray  # measures x tiltak, row z-scores fused
 
 
-def measure_text(measure: Measure, include_title: bool = True) -> str:
+def measure_text(measure: Measure, include_title: bool = True, repair: bool = True) -> str:
     """What the model reads for a measure: OCR repaired, a capitals title in sentence case."""
-    text = repair_ocr(measure.text)
-    title = recase_title(repair_ocr(measure.title)).rstrip(" .:")
+    fix = repair_ocr if repair else (lambda text: text)
+    text = fix(measure.text)
+    title = recase_title(fix(measure.title)).rstrip(" .:")
     if include_title and title:
         return f"{title}: {text}" if text else title
     return text or title
@@ -107,7 +108,7 @@ class Matcher:
         self.tiltak_ = list(tiltak)
         texts = [tiltak_text(t, self.settings.include_heading) for t in self.tiltak_]
         self.reference_embeddings_ = self.embedder.encode(texts, self.settings.tiltak_prompt)
-        self.lexical_ = LexicalScorer().fit([t.text for t in self.tiltak_])
+        self.lexical_ = LexicalScorer(repair=False).fit([t.text for t in self.tiltak_])
         return self
 
     def score(self, measures: list[Measure]) -> Scores:
@@ -115,10 +116,11 @@ class Matcher:
         if not measures:
             empty = np.zeros((0, n), dtype=np.float32)
             return Scores(empty, empty, empty)
-        texts = [measure_text(m, self.settings.include_title) for m in measures]
+        repair = looks_ocred([f"{m.title} {m.text}" for m in measures])
+        texts = [measure_text(m, self.settings.include_title, repair) for m in measures]
         vectors = self.embedder.encode(texts, self.settings.measure_prompt)
         embedding = np.asarray(vectors @ self.reference_embeddings_.T, dtype=np.float64)
-        lexical = np.asarray(self.lexical_.similarity([measure_text(m, True) for m in measures]), dtype=np.float64)
+        lexical = self.lexical_.similarity([measure_text(m, True, repair) for m in measures], repair=False)
         weight = self.settings.embedding_weight
         fused = weight * row_z(embedding) + (1 - weight) * row_z(lexical)
         return Scores(embedding, lexical, fused)

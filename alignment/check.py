@@ -16,8 +16,8 @@ from .report import GapReport
 from .segment import Measure, extract_measures
 
 
-def extract(plan: str | Path) -> tuple[Document, list[Measure]]:
-    document = read_document(plan)
+def extract(plan: str | Path, ocr: bool = False) -> tuple[Document, list[Measure]]:
+    document = read_document(plan, ocr=ocr)
     return document, extract_measures(document)
 
 
@@ -27,11 +27,12 @@ def check_plan(
     reference: Reference | str | Path | None = None,
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
+    ocr: bool = False,
 ) -> GapReport:
     """Read, extract, match and build the report for one plan (nothing is written)."""
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
-    document, measures = extract(plan)
+    document, measures = extract(plan, ocr=ocr)
     embedder = embedder or Embedder(model)
     matcher = Matcher(embedder, settings).fit(reference.tiltak)
     verdicts, matches = matcher.match(measures)

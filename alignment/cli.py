@@ -12,6 +12,9 @@ from . import model_store
 from .errors import AlignmentError, NothingFoundError
 
 
+INTERNAL_ERROR = 70
+
+
 class UserFacingError(click.ClickException):
     """A library error shown as one line, with the error kind's exit code."""
 
@@ -36,6 +39,13 @@ class AlignmentGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Avbrutt.", err=True)
             ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:  # a bug of ours: one line, and the way to see more
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Intern feil ({type(error).__name__}: {error}). Kjør igjen med --debug og meld fra.", err=True)
+            ctx.exit(INTERNAL_ERROR)
 
 
 @click.group(cls=AlignmentGroup)
@@ -53,11 +63,12 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Mappe for rapportene.")
 @click.option("--model", default=None, help="sentence-transformers-modell (navn eller sti); ellers ALIGNMENT_MODEL eller EmbeddingGemma.")
 @click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak (standard: data/byraad_tiltak.yaml).")
-def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None) -> None:
+@click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
+def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool) -> None:
     """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md)."""
     from .check import check_plan
 
-    report = check_plan(plan, model=model, reference=reference)
+    report = check_plan(plan, model=model, reference=reference, ocr=ocr)
     written = report.write(out_dir)
     counts = report.summary.counts
     click.echo(
@@ -76,11 +87,12 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None) 
 @main.command()
 @click.argument("plan", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Skriv tiltakene som JSON.")
-def extract(plan: Path, as_json: bool) -> None:
+@click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
+def extract(plan: Path, as_json: bool, ocr: bool) -> None:
     """Vis tiltakene verktøyet finner i PLAN (det matcheren ser)."""
     from .check import extract as extract_plan
 
-    document, measures = extract_plan(plan)
+    document, measures = extract_plan(plan, ocr=ocr)
     if as_json:
         rows = [
             {"id": m.id, "section": m.section, "title": m.title, "text": m.text, "ansvar": m.ansvar,

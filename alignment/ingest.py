@@ -48,15 +48,24 @@ class Document:
         return "\n".join(line.text for line in self.lines)
 
 
-def read_document(path: str | Path) -> Document:
-    """Open a plan for reading only; every failure becomes one `InputError`."""
+def read_document(path: str | Path, ocr: bool = False) -> Document:
+    """Open a plan for reading only; every failure becomes one `InputError`.
+
+    With `ocr`, a PDF without a text layer is OCR'd (ocrmypdf, Norwegian) into
+    a temporary copy; the plan itself is never written.
+    """
     path = Path(path)
     _check_readable(path)
     suffix = path.suffix.lower()
     if suffix in (".txt", ".md"):
         document = _read_text(path)
     elif suffix == ".pdf":
-        document = _read_pdf(path)
+        try:
+            document = _read_pdf(path)
+        except ScannedPdfError:
+            if not ocr:
+                raise
+            document = _read_pdf_with_ocr(path)
     else:
         document = _read_docx(path)
     if not any(line.text.strip() for line in document.lines) and not document.tables:
@@ -135,10 +144,37 @@ def _read_pdf(path: Path) -> Document:
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise InputError(f"{path}: er ikke en lesbar PDF ({type(exc).__name__}).") from exc
     if not any(line.text.strip() for line in document.lines) and not document.tables:
-        raise InputError(
-            f"{path}: PDF-en har ikke noe tekstlag (trolig skannet). Kjør OCR først, f.eks. ocrmypdf -l nor."
+        raise ScannedPdfError(
+            f"{path}: PDF-en har ikke noe tekstlag (trolig skannet). Kjør igjen med --ocr for å tolke teksten."
         )
     return document
+
+
+class ScannedPdfError(InputError):
+    """A PDF of page images only."""
+
+
+def _read_pdf_with_ocr(path: Path) -> Document:
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("ocrmypdf"):
+        raise InputError(
+            f"{path}: OCR krever ocrmypdf med norsk Tesseract. Installer med: "
+            "sudo apt-get install ocrmypdf tesseract-ocr-nor"
+        )
+    with tempfile.TemporaryDirectory(prefix="alignment-ocr-") as tmp:
+        target = Path(tmp) / path.name
+        result = subprocess.run(
+            ["ocrmypdf", "-l", "nor", "--force-ocr", "--quiet", str(path), str(target)],
+            capture_output=True, text=True,
+        )
+        if result.returncode != 0 or not target.is_file():
+            reason = (result.stderr.strip().splitlines() or ["ukjent feil"])[-1]
+            raise InputError(f"{path}: OCR mislyktes ({reason}).")
+        document = _read_pdf(target)
+    return Document(path.stem, str(path), "pdf", document.lines, document.tables)
 
 
 def _read_pdf_page(page, page_number: int, document: Document) -> None:

@@ -31,4 +31,14 @@ if [ ! -f /usr/share/dict/bokmaal ]; then
   fi
 fi
 
+# The tests also exercise `--ocr` (ocrmypdf with Tesseract's Norwegian data) and a real browser.
+if [ "${1:-}" = "--test" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  missing=()
+  command -v ocrmypdf >/dev/null || missing+=(ocrmypdf tesseract-ocr-nor)
+  if [ ${#missing[@]} -gt 0 ]; then
+    (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 \
+      || echo "setup: could not install ${missing[*]}; their tests will be skipped" >&2
+  fi
+fi
+
 .venv/bin/alignment model install

@@ -64,12 +64,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--model", default=None, help="sentence-transformers-modell (navn eller sti); ellers ALIGNMENT_MODEL eller EmbeddingGemma.")
 @click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak (standard: data/byraad_tiltak.yaml).")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
-def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool) -> None:
+@click.option("--format", "formats", default="html,json", show_default=True,
+              help="Hvilke filer som skrives, kommaseparert: html, json.")
+def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str) -> None:
     """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md)."""
     from .check import check_plan
+    from .report import REPORT_FORMATS
 
+    chosen = _formats(formats, REPORT_FORMATS)
     report = check_plan(plan, model=model, reference=reference, ocr=ocr)
-    written = report.write(out_dir)
+    written = report.write(out_dir, chosen)
     counts = report.summary.counts
     click.echo(
         f"{report.document.name}: {len(report.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
@@ -82,6 +86,49 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, 
             f"{plan}: fant ingen tiltak i planen; rapporten er skrevet og sier det. "
             "Kjør 'alignment extract' for å se hva som ble lest."
         )
+
+
+def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in allowed]
+    if unknown or not chosen:
+        raise click.UsageError(f"ukjent format {', '.join(unknown) or '(tomt)'}; velg blant {', '.join(allowed)}.")
+    return chosen
+
+
+@main.command()
+@click.argument("plans", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="Mappe for sammenligningen og hver plans rapport.")
+@click.option("--model", default=None, help="Modell som i check.")
+@click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak.")
+@click.option("--format", "formats", default="html,csv,xlsx,json", show_default=True,
+              help="Hvilke filer som skrives, kommaseparert: html, csv, xlsx, json.")
+@click.option("--quiet", is_flag=True, help="Ingen fremdriftsvisning.")
+def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference: Path | None, formats: str,
+            quiet: bool) -> None:
+    """Sammenlign flere bydelers planer (uten PLANS: eksempelplanene for Frogner og Alna)."""
+    from .compare import COMPARE_FORMATS, EXAMPLE_PLANS, compare_plans
+
+    chosen = _formats(formats, COMPARE_FORMATS)
+    plans = plans or tuple(EXAMPLE_PLANS)
+    show = not quiet and sys.stderr.isatty()
+    if show:
+        with click.progressbar(length=len(plans), label="Leser og sammenligner planer", file=sys.stderr) as bar:
+            comparison = compare_plans(list(plans), model=model, reference=reference, progress=lambda plan: bar.update(1))
+    else:
+        comparison = compare_plans(list(plans), model=model, reference=reference)
+    written = comparison.write(out_dir, chosen)
+    for district, coverage in zip(comparison.districts, comparison.view.coverage):
+        row = coverage.overall
+        click.echo(f"{district.name}: {row.covered} dekket, {row.partial} delvis, {row.missing} mangler")
+    for path in written:
+        click.echo(f"  skrev {path}")
+    for failure in comparison.failures:
+        click.echo(f"Feil: {failure.message}", err=True)
+    if comparison.failures:
+        ctx = click.get_current_context()
+        ctx.exit(3)
 
 
 @main.command()

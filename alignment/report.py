@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,17 +24,28 @@ from .match import STATUSES, MeasureMatch, Settings, TiltakVerdict
 from .reference import Reference
 from .segment import Measure
 
+REPORT_FORMATS = ("html", "json")
 STATUS_LABELS = {"covered": "Dekket", "partial": "Delvis", "missing": "Mangler"}
 OWNER_GROUPS = (("district", "Bydelen skal handle (bydel og felles)", ("bydel", "felles")), ("city", "Byens ansvar", ("by",)))
 
-_environment = Environment(
+environment = Environment(
     loader=PackageLoader("alignment", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_environment.filters["status_label"] = lambda status: STATUS_LABELS[status]
+environment.filters["status_label"] = lambda status: STATUS_LABELS[status]
+environment.filters["anchor"] = lambda text: re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-")
+
+
+def plan_title(document: Document) -> str:
+    """'Bydel Frogner' when the plan names its district near the top, else the file name."""
+    for line in document.lines[:60]:
+        match = re.search(r"\bBydel\s+([A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)?)", line.text)
+        if match:
+            return f"Bydel {match.group(1)}"
+    return document.name
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class ReportView:
     """Everything the HTML template reads."""
 
     plan_name: str
+    plan_title: str
     plan_source: str
     model: str
     counts: CoverageRow
@@ -74,6 +87,7 @@ class ReportView:
     local_measures: list[Measure]
     measure_count: int
     settings: Settings
+    strategies: list
 
 
 def _coverage(label: str, verdicts: list[TiltakVerdict]) -> CoverageRow:
@@ -110,6 +124,7 @@ class GapReport:
         local = [m.measure for m in self.matches if not m.matches]
         return ReportView(
             plan_name=self.document.name,
+            plan_title=plan_title(self.document),
             plan_source=self.document.source,
             model=self.model,
             counts=_coverage("Alle", self.verdicts),
@@ -119,6 +134,7 @@ class GapReport:
             local_measures=local,
             measure_count=len(self.measures),
             settings=self.settings,
+            strategies=self.reference.strategies,
         )
 
     @cached_property
@@ -137,16 +153,20 @@ class GapReport:
 
     @cached_property
     def html(self) -> str:
-        return _environment.get_template("report.html").render(view=self.summary)
+        return environment.get_template("report.html").render(view=self.summary)
 
-    def write(self, out_dir: str | Path) -> list[Path]:
+    def write(self, out_dir: str | Path, formats: tuple[str, ...] = REPORT_FORMATS) -> list[Path]:
         """Write <stem>.html and <stem>.json; each file appears whole or not at all."""
         out_dir = Path(out_dir)
         stem = Path(self.document.source).stem
-        outputs = {out_dir / f"{stem}.json": self.json_text, out_dir / f"{stem}.html": self.html}
-        for path, content in outputs.items():
-            write_atomic(path, content)
-        return list(outputs)
+        outputs = {"html": (out_dir / f"{stem}.html", lambda: self.html),
+                   "json": (out_dir / f"{stem}.json", lambda: self.json_text)}
+        written = []
+        for fmt in formats:
+            path, content = outputs[fmt]
+            write_atomic(path, content())
+            written.append(path)
+        return written
 
 
 def _verdict_json(verdict: TiltakVerdict) -> dict:
@@ -182,7 +202,7 @@ def _measure_json(match: MeasureMatch) -> dict:
     }
 
 
-def write_atomic(path: Path, content: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write via a temporary file in the same folder and rename, so a crash never leaves half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,8 +210,9 @@ def write_atomic(path: Path, content: str) -> None:
     except OSError as exc:
         raise OutputError(f"{path.parent}: kan ikke skrive rapporten her ({exc.strerror}). Velg en annen mappe med --out.") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)

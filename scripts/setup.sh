@@ -35,6 +35,7 @@ fi
 if [ "${1:-}" = "--test" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   missing=()
   command -v ocrmypdf >/dev/null || missing+=(ocrmypdf tesseract-ocr-nor)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 \
       || echo "setup: could not install ${missing[*]}; their tests will be skipped" >&2

@@ -28,12 +28,19 @@ def check_plan(
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
     ocr: bool = False,
+    review: str | Path | None = None,
 ) -> GapReport:
-    """Read, extract, match and build the report for one plan (nothing is written)."""
+    """Read, extract, match and build the report for one plan (nothing is written).
+
+    `review` is an advisor's review file (see `alignment.review`) whose decisions override the machine's.
+    """
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
     document, measures = extract(plan, ocr=ocr)
     embedder = embedder or Embedder(model)
     matcher = Matcher(embedder, settings).fit(reference.tiltak)
     verdicts, matches = matcher.match(measures)
-    return GapReport(document, measures, verdicts, matches, reference, embedder.model_key, settings)
+    report = GapReport(document, measures, verdicts, matches, reference, embedder.model_key, settings)
+    if review is not None:
+        report.apply_review(review)
+    return report

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import model_store
-from .errors import AlignmentError, NothingFoundError
+from .errors import AlignmentError, InputError, NothingFoundError
 
 
 INTERNAL_ERROR = 70
@@ -66,14 +66,31 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
 @click.option("--format", "formats", default="html,json", show_default=True,
               help="Hvilke filer som skrives, kommaseparert: html, json.")
-def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str) -> None:
-    """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md)."""
+@click.option("--review", "review", type=click.Path(path_type=Path), default=None,
+              help="Rådgivers vurderingsfil (standard: <plan>.review.yaml ved siden av rapporten, om den finnes).")
+def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str,
+          review: Path | None) -> None:
+    """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md).
+
+    Skriver også en vurderingsfil (<plan>.review.yaml) der en rådgiver kan bekrefte eller rette
+    vurderingene; den skrives bare når den ikke finnes, og brukes ved neste kjøring.
+    """
     from .check import check_plan
     from .report import REPORT_FORMATS
 
     chosen = _formats(formats, REPORT_FORMATS)
+    if review is not None and not review.is_file():
+        raise InputError(f"{review}: finner ikke vurderingsfilen. Kjør check uten --review for å lage en.")
     report = check_plan(plan, model=model, reference=reference, ocr=ocr)
+    review = review or (report.review_path(out_dir) if report.review_path(out_dir).is_file() else None)
+    if review is not None:
+        report.apply_review(review)
+        decided = sum(v.decided_by == "reviewer" for v in report.verdicts)
+        click.echo(f"Brukte vurderinger fra {review} ({decided} tiltak avgjort av rådgiver).")
     written = report.write(out_dir, chosen)
+    template = report.write_review_template(out_dir)
+    if template is not None:
+        written.append(template)
     counts = report.summary.counts
     click.echo(
         f"{report.document.name}: {len(report.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
@@ -115,9 +132,10 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference
     show = not quiet and sys.stderr.isatty()
     if show:
         with click.progressbar(length=len(plans), label="Leser og sammenligner planer", file=sys.stderr) as bar:
-            comparison = compare_plans(list(plans), model=model, reference=reference, progress=lambda plan: bar.update(1))
+            comparison = compare_plans(list(plans), model=model, reference=reference,
+                                       progress=lambda plan: bar.update(1), review_dir=out_dir)
     else:
-        comparison = compare_plans(list(plans), model=model, reference=reference)
+        comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir)
     written = comparison.write(out_dir, chosen)
     for district, coverage in zip(comparison.districts, comparison.view.coverage):
         row = coverage.overall

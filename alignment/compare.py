@@ -84,8 +84,12 @@ def compare_plans(
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
     progress=None,
+    review_dir: str | Path | None = None,
 ) -> "Comparison":
-    """Check every plan with one embedder; unreadable plans become failures, not an abort."""
+    """Check every plan with one embedder; unreadable plans become failures, not an abort.
+
+    Where `review_dir` holds a plan's `<stem>.review.yaml`, the reviewer's verdicts are used.
+    """
     plans = [Path(p) for p in (plans or EXAMPLE_PLANS)]
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
@@ -94,7 +98,10 @@ def compare_plans(
     failures: list[PlanFailure] = []
     for plan in plans:
         try:
-            reports.append(check_plan(plan, reference=reference, settings=settings, embedder=embedder))
+            report = check_plan(plan, reference=reference, settings=settings, embedder=embedder)
+            if review_dir is not None and report.review_path(review_dir).is_file():
+                report.apply_review(report.review_path(review_dir))
+            reports.append(report)
         except (InputError, NothingFoundError) as error:
             failures.append(PlanFailure(str(plan), str(error)))
         if progress is not None:
@@ -134,7 +141,8 @@ class Comparison:
             }
             for district in self.districts:
                 verdict = district.verdict(tiltak.id)
-                row[f"{district.name}: status"] = STATUS_LABELS[verdict.status]
+                row[f"{district.name}: status"] = STATUS_LABELS[verdict.status] + (
+                    " (rådgiver)" if verdict.decided_by == "reviewer" else "")
                 row[f"{district.name}: skår"] = verdict.score
                 row[f"{district.name}: belegg"] = "; ".join(e.measure.id for e in verdict.evidence)
             rows.append(row)
@@ -252,6 +260,9 @@ class Comparison:
         written: list[Path] = []
         for report in self.reports:
             written.extend(report.write(out_dir, tuple(f for f in formats if f in ("html", "json"))))
+            template = report.write_review_template(out_dir)
+            if template is not None:
+                written.append(template)
         contents = {
             "html": ("sammenligning.html", self.html),
             "csv": ("sammenligning.csv", self.csv_bytes),

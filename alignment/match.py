@@ -51,6 +51,7 @@ class Evidence:
     score: float
     embedding: float
     lexical: float
+    by_reviewer: bool = False  # added by an advisor, not found by the matcher
 
 
 @dataclass
@@ -59,6 +60,7 @@ class TiltakVerdict:
     status: str
     score: float
     evidence: list[Evidence] = field(default_factory=list)
+    decided_by: str = "model"  # "reviewer" once an advisor's review sets the status
 
 
 @dataclass

@@ -22,6 +22,7 @@ from .errors import OutputError
 from .ingest import Document
 from .match import STATUSES, MeasureMatch, Settings, TiltakVerdict
 from .reference import Reference
+from .review import ReviewOutcome, apply_review, load_review, render_review_file
 from .segment import Measure
 
 REPORT_FORMATS = ("html", "json")
@@ -88,6 +89,7 @@ class ReportView:
     measure_count: int
     settings: Settings
     strategies: list
+    review: ReviewOutcome | None = None
 
 
 def _coverage(label: str, verdicts: list[TiltakVerdict]) -> CoverageRow:
@@ -104,6 +106,22 @@ class GapReport:
         self.reference = reference
         self.model = model
         self.settings = settings
+        self.review: ReviewOutcome | None = None
+        stem = Path(document.source).stem
+        # The template records the machine's verdicts, so it is made before any review changes them.
+        self.review_template = render_review_file(
+            plan_title(document), document.source, f"{stem}.review.yaml", verdicts, measures
+        )
+
+    def apply_review(self, path: str | Path) -> None:
+        """Let an advisor's review file decide; call before the report is rendered."""
+        review = load_review(Path(path), [t.id for t in self.reference.tiltak])
+        self.review = apply_review(review, self.verdicts, self.measures)
+        for name in ("summary", "as_json", "json_text", "html"):
+            self.__dict__.pop(name, None)
+
+    def review_path(self, out_dir: str | Path) -> Path:
+        return Path(out_dir) / f"{Path(self.document.source).stem}.review.yaml"
 
     @cached_property
     def summary(self) -> ReportView:
@@ -135,6 +153,7 @@ class GapReport:
             measure_count=len(self.measures),
             settings=self.settings,
             strategies=self.reference.strategies,
+            review=self.review,
         )
 
     @cached_property
@@ -143,8 +162,12 @@ class GapReport:
             "plan": {"name": self.document.name, "source": self.document.source, "format": self.document.format},
             "model": self.model,
             "summary": {s: getattr(self.summary.counts, s) for s in STATUSES} | {"measures": len(self.measures)},
-            "tiltak": [_verdict_json(v) for v in self.verdicts],
+            "tiltak": [_verdict_json(v, self.review) for v in self.verdicts],
             "measures": [_measure_json(m) for m in self.matches],
+            "review": None if self.review is None else {
+                "file": self.review.source,
+                "new_measures": [m.id for m in self.review.new_measures],
+            },
         }
 
     @cached_property
@@ -168,9 +191,18 @@ class GapReport:
             written.append(path)
         return written
 
+    def write_review_template(self, out_dir: str | Path) -> Path | None:
+        """Create <stem>.review.yaml unless it exists: a reviewer's file is never overwritten."""
+        path = self.review_path(out_dir)
+        if path.exists():
+            return None
+        write_atomic(path, self.review_template, exclusive=True)
+        return path
 
-def _verdict_json(verdict: TiltakVerdict) -> dict:
+
+def _verdict_json(verdict: TiltakVerdict, review: ReviewOutcome | None) -> dict:
     t = verdict.tiltak
+    note = review.notes.get(t.id) if review else None
     return {
         "id": t.id,
         "section": t.section,
@@ -180,9 +212,15 @@ def _verdict_json(verdict: TiltakVerdict) -> dict:
         "owner": t.owner,
         "status": verdict.status,
         "score": verdict.score,
+        "decided_by": verdict.decided_by,
+        "model_status": note.model_status if note else verdict.status,
+        "review": None if note is None else {
+            "status": note.status, "reviewer": note.reviewer, "date": note.date, "comment": note.comment,
+            "needs_new_look": note.needs_new_look, "why": note.why_new_look,
+        },
         "evidence": [
             {"measure_id": e.measure.id, "title": e.measure.title, "text": e.measure.text, "score": e.score,
-             "embedding": e.embedding, "lexical": e.lexical}
+             "embedding": e.embedding, "lexical": e.lexical, "added_by_reviewer": e.by_reviewer}
             for e in verdict.evidence
         ],
     }
@@ -202,8 +240,11 @@ def _measure_json(match: MeasureMatch) -> dict:
     }
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so a crash never leaves half a file."""
+def write_atomic(path: Path, content: str | bytes, exclusive: bool = False) -> None:
+    """Write via a temporary file in the same folder and rename, so a crash never leaves half a file.
+
+    With `exclusive`, an existing file is left alone (a hard link fails where os.replace would overwrite).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -216,7 +257,11 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):

@@ -260,7 +260,7 @@ class Comparison:
         written: list[Path] = []
         for report in self.reports:
             written.extend(report.write(out_dir, tuple(f for f in formats if f in ("html", "json"))))
-            template = report.write_review_template(out_dir)
+            template = report.write_review_template(out_dir) if "html" in formats else None
             if template is not None:
                 written.append(template)
         contents = {

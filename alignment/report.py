@@ -22,6 +22,7 @@ from .errors import OutputError
 from .ingest import Document
 from .match import STATUSES, MeasureMatch, Settings, TiltakVerdict
 from .reference import Reference
+from .checklist import ChecklistItem, ChecklistResult, MeasureCheck, check_measures, load_checklist, run_checklist
 from .review import ReviewOutcome, apply_review, load_review, render_review_file
 from .segment import Measure
 
@@ -89,7 +90,21 @@ class ReportView:
     measure_count: int
     settings: Settings
     strategies: list
+    checklist: list[ChecklistResult]
+    measure_checks: list[MeasureCheck]
     review: ReviewOutcome | None = None
+
+    @property
+    def checklist_found(self) -> int:
+        return sum(result.found for result in self.checklist)
+
+    @property
+    def with_ansvar(self) -> int:
+        return sum(check.has_ansvar for check in self.measure_checks)
+
+    @property
+    def with_deadline(self) -> int:
+        return sum(check.has_deadline for check in self.measure_checks)
 
 
 def _coverage(label: str, verdicts: list[TiltakVerdict]) -> CoverageRow:
@@ -98,8 +113,10 @@ def _coverage(label: str, verdicts: list[TiltakVerdict]) -> CoverageRow:
 
 class GapReport:
     def __init__(self, document: Document, measures: list[Measure], verdicts: list[TiltakVerdict],
-                 matches: list[MeasureMatch], reference: Reference, model: str, settings: Settings) -> None:
+                 matches: list[MeasureMatch], reference: Reference, model: str, settings: Settings,
+                 checklist: list[ChecklistItem] | None = None) -> None:
         self.document = document
+        self.checklist_items = checklist if checklist is not None else load_checklist()
         self.measures = measures
         self.verdicts = verdicts
         self.matches = matches
@@ -153,6 +170,8 @@ class GapReport:
             measure_count=len(self.measures),
             settings=self.settings,
             strategies=self.reference.strategies,
+            checklist=run_checklist(self.checklist_items, self.document),
+            measure_checks=check_measures(self.measures),
             review=self.review,
         )
 
@@ -163,7 +182,12 @@ class GapReport:
             "model": self.model,
             "summary": {s: getattr(self.summary.counts, s) for s in STATUSES} | {"measures": len(self.measures)},
             "tiltak": [_verdict_json(v, self.review) for v in self.verdicts],
-            "measures": [_measure_json(m) for m in self.matches],
+            "measures": [_measure_json(m, c) for m, c in zip(self.matches, self.summary.measure_checks)],
+            "checklist": [
+                {"id": r.item.id, "title": r.item.title, "found": r.found, "signs": r.signs_found,
+                 "lines": [{"line": h.line, "page": h.page, "text": h.text} for h in r.hits]}
+                for r in self.summary.checklist
+            ],
             "review": None if self.review is None else {
                 "file": self.review.source,
                 "new_measures": [m.id for m in self.review.new_measures],
@@ -226,7 +250,7 @@ def _verdict_json(verdict: TiltakVerdict, review: ReviewOutcome | None) -> dict:
     }
 
 
-def _measure_json(match: MeasureMatch) -> dict:
+def _measure_json(match: MeasureMatch, check: MeasureCheck) -> dict:
     m = match.measure
     return {
         "id": m.id,
@@ -236,6 +260,8 @@ def _measure_json(match: MeasureMatch) -> dict:
         "ansvar": m.ansvar,
         "location": {"line": m.line, "page": m.page},
         "layout": m.layout,
+        "has_ansvar": check.has_ansvar,
+        "has_deadline": check.has_deadline,
         "matches": [{"tiltak_id": tiltak_id, "score": score} for tiltak_id, score in match.matches],
     }
 

@@ -206,11 +206,15 @@ def model_info() -> None:
 @main.command()
 @click.option("--model", default=None, help="Modell som i check.")
 @click.option("--details", is_flag=True, help="Vis hver feil og hver feilkobling.")
-def evaluate(model: str | None, details: bool) -> None:
+@click.option("--ablations", is_flag=True, help="Mål også hver variant av matcheren (accuracy/precision/recall).")
+def evaluate(model: str | None, details: bool, ablations: bool) -> None:
     """Mål treffsikkerheten mot de merkede planene i data/eval/gold."""
-    from .evaluate import run_evaluation
+    from .evaluate import run_ablations, run_evaluation
 
     run_evaluation(model=model, details=details, echo=click.echo)
+    if ablations:
+        click.echo("\nvariant                                alle acc/prec/rec      tuning   kontroll  OCR-samsvar")
+        run_ablations(model=model, echo=click.echo)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -165,6 +165,36 @@ def evaluate_all(matcher, gold_paths: list[Path] | None = None) -> EvaluationRes
     return EvaluationResult(scores, status_agreement(clean, ocr))
 
 
+ABLATIONS = {
+    "standard": {},
+    "bare tiltaksteksten (uten mål)": {"include_title": False},
+    "mål i store bokstaver": {"recase_titles": False},
+    "uten OCR-reparasjon": {"ocr_repair": False},
+    "Byrådets tiltak med listeoverskrift": {"include_heading": True},
+    "prompt query/document": {"measure_prompt": "query", "tiltak_prompt": "document"},
+    "bare setningsvektorer": {"embedding_weight": 1.0},
+    "bare ordlyd (tegn-n-gram)": {"embedding_weight": 0.0},
+}
+
+
+def run_ablations(model: str | None = None, echo=print) -> None:
+    """One line per matcher variant, so each choice in `Settings` shows what it is worth."""
+    from dataclasses import replace
+
+    from .embed import Embedder
+    from .match import DEFAULT_SETTINGS, Matcher
+    from .reference import load_reference
+
+    embedder = Embedder(model)
+    tiltak = load_reference().tiltak
+    for label, change in ABLATIONS.items():
+        result = evaluate_all(Matcher(embedder, replace(DEFAULT_SETTINGS, **change)).fit(tiltak))
+        every = result.group(tuple(d.document for d in result.documents))
+        tuning, check = result.group(TUNING_DOCUMENTS), result.group(CHECK_DOCUMENTS)
+        echo(f"{label:<38} alle {every['accuracy']:.3f}/{every['precision']:.3f}/{every['recall']:.3f}  "
+             f"tuning {tuning['accuracy']:.3f}  kontroll {check['accuracy']:.3f}  OCR {result.ocr_agreement:.3f}")
+
+
 def run_evaluation(model: str | None = None, details: bool = False, echo=print) -> EvaluationResult:
     from .embed import Embedder
     from .match import Matcher

@@ -40,6 +40,8 @@ class Settings:
     tiltak_prompt: str = "STS"
     include_title: bool = True  # embed "Goal title: measure text" rather than the text alone
     include_heading: bool = False  # embed the Byråd list heading with each tiltak
+    recase_titles: bool = True  # goal titles in capitals put in sentence case before embedding
+    ocr_repair: bool = True  # repair OCR'd Norwegian (only in plans that look OCR'd)
 
 
 DEFAULT_SETTINGS = Settings()
@@ -76,11 +78,12 @@ class Scores:
     fused: np.ndarray  # measures x tiltak, row z-scores fused
 
 
-def measure_text(measure: Measure, include_title: bool = True, repair: bool = True) -> str:
+def measure_text(measure: Measure, include_title: bool = True, repair: bool = True, recase: bool = True) -> str:
     """What the model reads for a measure: OCR repaired, a capitals title in sentence case."""
     fix = repair_ocr if repair else (lambda text: text)
     text = fix(measure.text)
-    title = recase_title(fix(measure.title)).rstrip(" .:")
+    title = fix(measure.title)
+    title = (recase_title(title) if recase else title).rstrip(" .:")
     if include_title and title:
         return f"{title}: {text}" if text else title
     return text or title
@@ -118,8 +121,8 @@ class Matcher:
         if not measures:
             empty = np.zeros((0, n), dtype=np.float32)
             return Scores(empty, empty, empty)
-        repair = looks_ocred([f"{m.title} {m.text}" for m in measures])
-        texts = [measure_text(m, self.settings.include_title, repair) for m in measures]
+        repair = self.settings.ocr_repair and looks_ocred([f"{m.title} {m.text}" for m in measures])
+        texts = [measure_text(m, self.settings.include_title, repair, self.settings.recase_titles) for m in measures]
         vectors = self.embedder.encode(texts, self.settings.measure_prompt)
         embedding = np.asarray(vectors @ self.reference_embeddings_.T, dtype=np.float64)
         lexical = self.lexical_.similarity([measure_text(m, True, repair) for m in measures], repair=False)

@@ -46,3 +46,21 @@ def test_ocr_agreement(evaluation):
 def test_frogner_obvious_matches(evaluation):
     frogner = next(d for d in evaluation.documents if d.document == "frogner")
     assert frogner.evidence_hit_rate >= 0.9
+
+
+@pytest.mark.model
+def test_frogner_obvious_tiltak_have_the_right_evidence(evaluation):
+    from alignment.check import check_plan
+
+    from .conftest import FROGNER
+
+    verdicts = {v.tiltak.id: v for v in check_plan(FROGNER).verdicts}
+    expected = {
+        "5.2.1 H": "TILBY HAP (HASJAVVENNINGS-PROGRAM)",
+        "5.2.1 G": "HA ÉN FAST KONTAKTPERSON I BYDEL",
+        "5.1.1 E": "GI INFORMASJON OM TILTAK PÅ RUSFELTET PÅ NETTSIDENE",
+    }
+    for tiltak_id, title in expected.items():
+        assert verdicts[tiltak_id].status != "missing"
+        assert verdicts[tiltak_id].evidence[0].measure.title == title
+    assert verdicts["5.3.4 C"].status != "covered"  # national financing: the city's job

@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .errors import ReferenceDataError
 from .ingest import Document
+from .reference import read_data_yaml
 from .segment import Measure
 from .textnorm import fold
 
@@ -61,14 +60,7 @@ class MeasureCheck:
 
 def load_checklist(path: str | Path | None = None) -> list[ChecklistItem]:
     path = Path(path) if path else DEFAULT_CHECKLIST
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ReferenceDataError(f"{path}: finner ikke KoRus-sjekklisten.") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (linje {mark.line + 1})" if mark else ""
-        raise ReferenceDataError(f"{path}: ugyldig YAML{where}. Rett filen og prøv igjen.") from exc
+    raw = read_data_yaml(path, "KoRus-sjekklisten")
     items = (raw or {}).get("items") if isinstance(raw, dict) else None
     if not isinstance(items, list) or not items:
         raise ReferenceDataError(f"{path}: items: mangler eller er tom")

@@ -60,17 +60,21 @@ class Reference:
         return list(seen.values())
 
 
-def load_reference(path: str | Path | None = None) -> Reference:
-    path = Path(path) if path else DEFAULT_REFERENCE
+def read_data_yaml(path: Path, what: str) -> object:
+    """Load one of the project's data files safely; a missing or broken file is one clear error."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ReferenceDataError(f"{path}: finner ikke referansefilen med Byrådets tiltak.") from exc
+        raise ReferenceDataError(f"{path}: finner ikke {what}.") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1})" if mark else ""
         raise ReferenceDataError(f"{path}: ugyldig YAML{where}. Rett filen og prøv igjen.") from exc
-    return parse_reference(raw, str(path))
+
+
+def load_reference(path: str | Path | None = None) -> Reference:
+    path = Path(path) if path else DEFAULT_REFERENCE
+    return parse_reference(read_data_yaml(path, "referansefilen med Byrådets tiltak"), str(path))
 
 
 def parse_reference(raw: object, source: str) -> Reference:

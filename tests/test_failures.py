@@ -11,7 +11,6 @@ from alignment import ingest
 from alignment.cli import main
 from alignment.errors import InputError
 
-from .builders import make_pdf
 from .conftest import FROGNER
 
 

@@ -194,3 +194,32 @@ def test_ocr_reads_a_scanned_plan(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Tilby kurs for" in result.output and "ANSVAR: NAV" in result.output
     assert path.read_bytes() == before
+
+
+def test_zip_that_is_not_word(tmp_path):
+    import zipfile
+
+    path = tmp_path / "ikke-word.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hei.txt", "ikke et Word-dokument")
+    _one_line_error(_run(["extract", path]), 3, "er ikke en lesbar Word-fil")
+
+
+def test_truncated_docx(tmp_path):
+    from .builders import make_docx
+
+    good = make_docx(tmp_path / "god.docx")
+    bad = tmp_path / "kuttet.docx"
+    bad.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
+    _one_line_error(_run(["extract", bad]), 3, "er ikke en lesbar Word-fil")
+
+
+def test_compare_without_network(tmp_path, small_model, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    result = CliRunner().invoke(main, ["compare", "--out", str(tmp_path), "--model", small_model, "--quiet"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output

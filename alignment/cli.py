@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -26,8 +27,43 @@ class UserFacingError(click.ClickException):
         click.echo(f"Feil: {self.format_message()}", err=True)
 
 
+_CLICK_PHRASES = {
+    "Missing argument": "Mangler argumentet",
+    "No such option": "Ukjent valg",
+    "No such command": "Ukjent kommando",
+    "Did you mean": "Mente du",
+    "Option": "Valget",
+    "requires an argument": "trenger en verdi",
+    "Invalid value for": "Ugyldig verdi for",
+    "one of": "en av",
+}
+
+
+def _norwegian(message: str) -> str:
+    for english, norwegian in _CLICK_PHRASES.items():
+        message = message.replace(english, norwegian)
+    return message
+
+
 class AlignmentGroup(click.Group):
     """Runs commands so that bad input never ends in a traceback (unless --debug)."""
+
+    def main(self, *args, **kwargs):
+        """Usage errors as one Norwegian line, like every other error."""
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "alignment"
+            click.echo(f"Feil: {_norwegian(error.format_message())} Se '{command} --help'.", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Avbrutt.", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -39,6 +75,9 @@ class AlignmentGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Avbrutt.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # `alignment extract plan.pdf | head`: the reader has all it wants
+            sys.stdout = open(os.devnull, "w")
+            ctx.exit(0)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as error:  # a bug of ours: one line, and the way to see more

@@ -25,6 +25,7 @@ class Line:
     number: int
     page: int | None = None
     heading_level: int = 0
+    bullet: bool = False  # an item of a Word list (its bullet glyph is not in the text)
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,13 @@ def _check_readable(path: Path) -> None:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first; Windows-1252, then Latin-1 for older office files."""
+    """UTF-8 (with or without BOM) or UTF-16 first; Windows-1252, then Latin-1 for older office files."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")  # Notepad's "Unicode"
+    if data[:200].count(b"\x00") > 20:
+        return data.decode("utf-16-le", errors="replace")
     for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
             return data.decode(encoding)
@@ -173,25 +178,33 @@ def _read_pdf_with_ocr(path: Path) -> Document:
         if result.returncode != 0 or not target.is_file():
             reason = (result.stderr.strip().splitlines() or ["ukjent feil"])[-1]
             raise InputError(f"{path}: OCR mislyktes ({reason}).")
-        document = _read_pdf(target)
+        try:
+            document = _read_pdf(target)
+        except ScannedPdfError as exc:
+            raise InputError(f"{path}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.") from exc
     return Document(path.stem, str(path), "pdf", document.lines, document.tables)
 
 
 def _read_pdf_page(page, page_number: int, document: Document) -> None:
+    """Text lines outside tables, and tables placed after the lines above them on the page."""
     found = page.find_tables()
     boxes = [table.bbox for table in found]
-    for table in found:
-        rows = [[(cell or "").strip() for cell in row] for row in table.extract()]
-        document.tables.append(Table(rows, len(document.tables) + 1, page_number, len(document.lines)))
 
     def outside_tables(obj) -> bool:
         x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
         y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    text = (page.filter(outside_tables) if boxes else page).extract_text() or ""
-    start = len(document.lines) + 1
-    document.lines.extend(_text_lines(text, page_number, start))
+    source = page.filter(outside_tables) if boxes else page
+    text_lines = source.extract_text_lines() if boxes else []
+    text = source.extract_text() or ""
+    start = len(document.lines)
+    lines = _text_lines(text, page_number, start + 1)
+    for table in sorted(found, key=lambda t: t.bbox[1]):
+        above = sum(1 for line in text_lines if line["top"] < table.bbox[1])
+        rows = [[(cell or "").strip() for cell in row] for row in table.extract()]
+        document.tables.append(Table(rows, len(document.tables) + 1, page_number, start + min(above, len(lines))))
+    document.lines.extend(lines)
 
 
 def _read_docx(path: Path) -> Document:
@@ -209,18 +222,34 @@ def _read_docx(path: Path) -> Document:
     except Exception as exc:  # lxml and zipfile raise many kinds on damaged files
         raise InputError(f"{path}: er ikke en lesbar Word-fil ({type(exc).__name__}).") from exc
     document = Document(path.stem, str(path), "docx")
-    for block in word.element.body.iterchildren():
+    _read_docx_blocks(word.element.body, word, document, Paragraph, DocxTable)
+    return document
+
+
+def _read_docx_blocks(parent, word, document: Document, Paragraph, DocxTable) -> None:
+    """Paragraphs and tables in order, also inside content controls (w:sdt) that templates use."""
+    for block in parent.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph = Paragraph(block, word)
+            bullet = _docx_is_list_item(paragraph)
             for text in (paragraph.text or "").splitlines() or [""]:
                 document.lines.append(
-                    Line(text.rstrip(), len(document.lines) + 1, None, _docx_heading_level(paragraph))
+                    Line(text.rstrip(), len(document.lines) + 1, None, _docx_heading_level(paragraph), bullet)
                 )
         elif tag == "tbl":
             rows = _docx_table_rows(DocxTable(block, word))
             document.tables.append(Table(rows, len(document.tables) + 1, None, len(document.lines)))
-    return document
+        elif tag in ("sdt", "sdtContent", "customXml"):
+            _read_docx_blocks(block, word, document, Paragraph, DocxTable)
+
+
+def _docx_is_list_item(paragraph) -> bool:
+    properties = paragraph._p.pPr
+    if properties is not None and properties.numPr is not None:
+        return True
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    return name.lower().startswith(("list", "liste"))
 
 
 def _docx_heading_level(paragraph) -> int:

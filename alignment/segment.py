@@ -36,25 +36,36 @@ class Measure:
     layout: str = ""
     group: str = ""
     frist: str = ""
+    row: int | None = None  # the table row, for measures read from a real table
 
     @property
     def location(self) -> str:
         parts = []
         if self.page is not None:
             parts.append(f"side {self.page}")
-        if self.line is not None:
+        if self.row is not None:
+            parts.append(f"{self.layout}, rad {self.row}")
+        elif self.line is not None:
             parts.append(f"linje {self.line}")
         return ", ".join(parts)
 
 
 def extract_measures(document: Document) -> list[Measure]:
-    """All measures in document order, numbered M01, M02, ..."""
-    units = learn_unit_codes(document)
-    found: list[tuple[int, int, Measure]] = []
-    for reader in (_read_tables, _read_flattened_tables, _read_development_lists, _read_numbered, _read_bullets):
-        for order, measure in enumerate(reader(document, units)):
-            position = measure.line if measure.line is not None else 0
-            found.append((position, len(found), measure))
+    """All measures in document order, numbered M01, M02, ...
+
+    Readers are tried in order of how specific their layout is; a line that
+    an earlier reader took is not read again by a later one.
+    """
+    readers = (_read_tables, _read_flattened_tables, _read_numbered, _read_development_lists, _read_bullets)
+    found: list[tuple[tuple[int, int], int, Measure]] = []
+    taken: set[int] = set()
+    for reader in readers:
+        for measure in reader(document):
+            if measure.row is None and measure.line in taken:
+                continue
+            if measure.row is None and measure.line is not None:
+                taken.add(measure.line)
+            found.append(((measure.line or 0, measure.row or 0), len(found), measure))
     found.sort(key=lambda item: (item[0], item[1]))
     measures = []
     for _, _, measure in found:
@@ -106,7 +117,9 @@ def _section_before(lines: list[Line], index: int) -> str:
 
 def _is_measure_heading(text: str) -> bool:
     folded = fold(text).strip(" :#")
-    return folded in ("tiltak", "nye tiltak", "vare tiltak", "vi vil", "handlinger") or folded.endswith(" tiltak")
+    return folded in ("tiltak", "nye tiltak", "vare tiltak", "vi vil", "handlinger") or (
+        folded.endswith(" tiltak") and len(folded.split()) <= 4
+    )
 
 
 # --- 1. real tables ---------------------------------------------------------------
@@ -115,7 +128,7 @@ _TITLE_HEADERS = ("mal", "maal", "malsetting", "delmal", "mal/tiltak", "omrade",
 _UNIT_HEADERS = ("ansvar", "ansvarlig", "ansvarlige", "ansvarlig enhet", "ansvar/samarbeid")
 
 
-def _read_tables(document: Document, units: frozenset[str]) -> list[Measure]:
+def _read_tables(document: Document) -> list[Measure]:
     measures = []
     for table in document.tables:
         measures.extend(_measures_from_table(document, table))
@@ -129,7 +142,7 @@ def _measures_from_table(document: Document, table: Table) -> list[Measure]:
     section = _section_before(document.lines, table.after_line)
     line_number = document.lines[table.after_line - 1].number if table.after_line else 0
     measures = []
-    for row in table.rows[header_index + 1:]:
+    for row_number, row in enumerate(table.rows[header_index + 1:], start=1):
         def cell(name: str) -> str:
             i = columns.get(name)
             return " ".join(row[i].split()) if i is not None and i < len(row) else ""
@@ -148,6 +161,7 @@ def _measures_from_table(document: Document, table: Table) -> list[Measure]:
                 page=table.page,
                 layout=f"tabell {table.index}",
                 frist=cell("frist"),
+                row=row_number,
             )
         )
     return measures
@@ -202,7 +216,8 @@ class _Event:
     continues: bool = False  # a title whose row carries on the previous measure
 
 
-def _read_flattened_tables(document: Document, units: frozenset[str]) -> list[Measure]:
+def _read_flattened_tables(document: Document) -> list[Measure]:
+    units = learn_unit_codes(document)
     measures: list[Measure] = []
     lines = document.lines
     for start, end in _flattened_regions(lines):
@@ -549,7 +564,15 @@ def _list_heading(text: str) -> str | None:
     return None
 
 
-def _read_development_lists(document: Document, units: frozenset[str]) -> list[Measure]:
+def _ends_list(line: Line) -> bool:
+    """A section heading ends a list; a long numbered item ('1. Bydelen skal tilby ...') does not."""
+    heading = heading_of(line)
+    if not heading:
+        return False
+    return not (re.match(r"^\s*\d{1,2}[.)]\s", line.text) and len(heading.split()) > 7)
+
+
+def _read_development_lists(document: Document) -> list[Measure]:
     lines = document.lines
     measures: list[Measure] = []
     i = 0
@@ -564,8 +587,11 @@ def _read_development_lists(document: Document, units: frozenset[str]) -> list[M
         while j < len(lines):
             line = lines[j]
             text = line.text.strip()
-            if heading_of(line) or _list_heading(text) or fold(text).startswith(_LIST_STOPS) or _is_signature(text):
+            if _ends_list(line) or _list_heading(text) or fold(text).startswith(_LIST_STOPS) or _is_signature(text):
                 break
+            if _NUMBERED_MEASURE.match(text) or _FIELD.match(text):
+                j += 1  # "Tiltak 3: ..." items and their "Ansvar:" lines are the numbered reader's
+                continue
             if text and sum(ch.isalpha() for ch in text) >= 3:
                 bullet = _BULLET.match(text)
                 body = text[bullet.end():] if bullet else text
@@ -609,7 +635,7 @@ _NUMBERED_MEASURE = re.compile(r"^\s*tiltak\s+(\d{1,3}[a-z]?)\s*[:.)–-]\s*(.*)
 _FIELD = re.compile(r"^\s*(ansvar(?:lig)?|frist|tidsramme|tidsplan|mål|m[aå]l)\s*:\s*(.*)$", re.IGNORECASE)
 
 
-def _read_numbered(document: Document, units: frozenset[str]) -> list[Measure]:
+def _read_numbered(document: Document) -> list[Measure]:
     lines = document.lines
     measures: list[Measure] = []
     current: Measure | None = None
@@ -648,41 +674,52 @@ def _read_numbered(document: Document, units: frozenset[str]) -> list[Measure]:
             continue
         if field_open == "text":
             current.text = join_lines([current.text, text])
+        elif field_open == "ansvar":
+            current.ansvar = split_units(", ".join([*current.ansvar, text]))
     return measures
 
 
 # --- 5. bullets under a measure heading ---------------------------------------------
 
-def _read_bullets(document: Document, units: frozenset[str]) -> list[Measure]:
-    """Bullet items under an explicit heading (markdown '#', Word style) that names measures."""
+_BULLET_MARK = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+
+
+def _read_bullets(document: Document) -> list[Measure]:
+    """Bullet items under a heading that names measures ('Tiltak', 'Vi vil').
+
+    The heading is a real one (markdown '#', a Word heading style) or a line
+    that says only that; after such a plain line the list ends at the first
+    line that is not an item.
+    """
     lines = document.lines
     measures: list[Measure] = []
-    active = False
+    active = plain = False
     section = ""
     current: Measure | None = None
     for index, line in enumerate(lines):
         text = line.text.strip()
         if line.heading_level:
-            active = _is_measure_heading(text.lstrip("#").strip())
-            if active:
-                section = _parent_heading(lines, index)
+            active, plain = _is_measure_heading(text.lstrip("#").strip()), False
+            section = _parent_heading(lines, index) if active else section
             current = None
             continue
-        if not active or not text:
-            if not text:
-                current = None if current is None or not current.text else current
+        if text and not line.bullet and _is_measure_heading(text) and not is_caps_text(text):
+            active, plain, current = True, True, None
+            section = _section_before(lines, index)
             continue
-        bullet = re.match(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+", line.text)
-        if bullet:
-            current = Measure(
-                "", section, "", text[bullet.end() - (len(line.text) - len(line.text.lstrip())):].strip(),
-                line=line.number, page=line.page, layout="punktliste",
-            )
+        if not active or not text:
+            continue
+        mark = _BULLET_MARK.match(line.text)
+        if mark or line.bullet:
+            body = line.text[mark.end():] if mark else text
+            current = Measure("", section, "", body.strip(), line=line.number, page=line.page, layout="punktliste")
             _split_trailing_fields(current)
             measures.append(current)
         elif current is not None and line.text.startswith((" ", "\t")):
             current.text = join_lines([current.text, text])
             _split_trailing_fields(current)
+        elif plain:
+            active = False
     return measures
 
 

@@ -175,17 +175,16 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference
                                        progress=lambda plan: bar.update(1), review_dir=out_dir)
     else:
         comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir)
+    for failure in comparison.failures:
+        click.echo(f"Feil: {failure.message}", err=True)
     written = comparison.write(out_dir, chosen)
     for district, coverage in zip(comparison.districts, comparison.view.coverage):
         row = coverage.overall
         click.echo(f"{district.name}: {row.covered} dekket, {row.partial} delvis, {row.missing} mangler")
     for path in written:
         click.echo(f"  skrev {path}")
-    for failure in comparison.failures:
-        click.echo(f"Feil: {failure.message}", err=True)
     if comparison.failures:
-        ctx = click.get_current_context()
-        ctx.exit(3)
+        click.get_current_context().exit(3)
 
 
 @main.command()

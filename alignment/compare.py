@@ -9,20 +9,23 @@ matrix is written as a web page, CSV and XLSX from one pandas DataFrame.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
 from .check import check_plan
 from .embed import Embedder
-from .errors import InputError, NothingFoundError
+from .errors import InputError
 from .match import STATUSES, DEFAULT_SETTINGS, Settings
 from .reference import Reference, load_reference
-from .report import STATUS_LABELS, CoverageRow, GapReport, _coverage, environment, plan_title, write_atomic
+from .report import STATUS_LABELS, CoverageRow, GapReport, environment, plan_title, write_atomic
 
 EXAMPLE_PLANS = [
     Path(__file__).resolve().parent.parent / "data" / "examples" / "frogner.txt",
@@ -98,15 +101,26 @@ def compare_plans(
     failures: list[PlanFailure] = []
     for plan in plans:
         try:
-            report = check_plan(plan, reference=reference, settings=settings, embedder=embedder)
-            if review_dir is not None and report.review_path(review_dir).is_file():
-                report.apply_review(report.review_path(review_dir))
-            reports.append(report)
-        except (InputError, NothingFoundError) as error:
+            reports.append(check_plan(plan, reference=reference, settings=settings, embedder=embedder))
+        except InputError as error:
             failures.append(PlanFailure(str(plan), str(error)))
         if progress is not None:
             progress(plan)
+    _give_unique_stems(reports)
+    for report in reports:
+        if review_dir is not None and report.review_path(review_dir).is_file():
+            report.apply_review(report.review_path(review_dir))
     return Comparison(reports, failures, reference)
+
+
+def _give_unique_stems(reports: list[GapReport]) -> None:
+    """Two plans named plan.txt in different folders must not write over each other's report."""
+    used = {"sammenligning"}
+    for report in reports:
+        stem, n = report.stem, 2
+        while report.stem in used:
+            report.stem, n = f"{stem}-{n}", n + 1
+        used.add(report.stem)
 
 
 class Comparison:
@@ -117,14 +131,15 @@ class Comparison:
 
     @cached_property
     def districts(self) -> list[District]:
-        names: dict[str, int] = {}
-        districts = []
-        for report in self.reports:
-            name = plan_title(report.document)
-            names[name] = names.get(name, 0) + 1
-            if names[name] > 1:  # two drafts of one district: keep both apart
-                name = f"{name} ({Path(report.document.source).name})"
-            districts.append(District(name, f"{Path(report.document.source).stem}.html", report))
+        titles = [plan_title(report.document) for report in self.reports]
+        districts, used = [], set()
+        for title, report in zip(titles, self.reports):
+            name = title if titles.count(title) == 1 else f"{title} ({report.stem})"
+            n = 2
+            while name in used:  # two drafts of one district: keep both apart
+                name, n = f"{title} ({report.stem} {n})", n + 1
+            used.add(name)
+            districts.append(District(name, f"{quote(report.stem)}.html", report))
         return districts
 
     @cached_property
@@ -167,22 +182,9 @@ class Comparison:
     def view(self) -> ComparisonView:
         coverage = []
         for district in self.districts:
-            verdicts = district.report.verdicts
-            by_strategy = []
-            for strategy in self.reference.strategies:
-                group = [v for v in verdicts if v.tiltak.strategy == strategy.id]
-                by_strategy.append((
-                    strategy.text,
-                    _coverage("Bydelen skal handle", [v for v in group if v.tiltak.owner != "by"]),
-                    _coverage("Byens ansvar", [v for v in group if v.tiltak.owner == "by"]),
-                ))
-            coverage.append(DistrictCoverage(
-                district,
-                _coverage("Alle", verdicts),
-                _coverage("Bydelen skal handle", [v for v in verdicts if v.tiltak.owner != "by"]),
-                _coverage("Byens ansvar", [v for v in verdicts if v.tiltak.owner == "by"]),
-                by_strategy,
-            ))
+            summary = district.report.summary
+            coverage.append(DistrictCoverage(district, summary.counts, summary.by_owner[0], summary.by_owner[1],
+                                             summary.by_strategy))
         groups = []
         for section, heading, strategy_id in self.reference.sections:
             rows = [
@@ -202,8 +204,9 @@ class Comparison:
 
     @cached_property
     def csv_bytes(self) -> bytes:
-        """UTF-8 with a BOM, so Excel shows æøå right when the file is opened directly."""
-        return self.matrix.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
+        """UTF-8 with a BOM, so Excel shows æøå right; text that Excel would run as a formula is quoted."""
+        frame = self.matrix.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v)
+        return frame.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
 
     @cached_property
     def xlsx_bytes(self) -> bytes:
@@ -215,14 +218,21 @@ class Comparison:
                 self._sheet(writer, _sheet_name(district.name, used), self.measures_frame(district))
             book = writer.book
             book.properties.creator = "alignment"
-        return buffer.getvalue()
+            book.properties.created = book.properties.modified = FIXED_TIME
+        return _fixed_zip_times(buffer.getvalue())
 
     @staticmethod
     def _sheet(writer, name: str, frame: pd.DataFrame) -> None:
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment, Font
 
+        frame = frame.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
         frame.to_excel(writer, sheet_name=name, index=False)
         sheet = writer.sheets[name]
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if cell.data_type == "f":  # plan text that starts with '=' is text, not a formula
+                    cell.data_type = "s"
         sheet.freeze_panes = "B2"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -256,6 +266,8 @@ class Comparison:
 
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = COMPARE_FORMATS) -> list[Path]:
         """The comparison files and each plan's own report; every file is written whole or not at all."""
+        if not self.reports:
+            raise InputError("Ingen av planene kunne leses; ingenting er skrevet. Sjekk filene som er nevnt over.")
         out_dir = Path(out_dir)
         written: list[Path] = []
         for report in self.reports:
@@ -274,6 +286,24 @@ class Comparison:
             write_atomic(out_dir / name, content)
             written.append(out_dir / name)
         return written
+
+
+FIXED_TIME = datetime.datetime(2000, 1, 1)
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """Rewrite the XLSX with fixed times (zip entries, and the save time openpyxl stamps in), for same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

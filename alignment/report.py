@@ -124,7 +124,8 @@ class GapReport:
         self.model = model
         self.settings = settings
         self.review: ReviewOutcome | None = None
-        stem = Path(document.source).stem
+        self.stem = Path(document.source).stem  # the report's file name; `compare` keeps them apart
+        stem = self.stem
         # The template records the machine's verdicts, so it is made before any review changes them.
         self.review_template = render_review_file(
             plan_title(document), document.source, f"{stem}.review.yaml", verdicts, measures
@@ -138,7 +139,7 @@ class GapReport:
             self.__dict__.pop(name, None)
 
     def review_path(self, out_dir: str | Path) -> Path:
-        return Path(out_dir) / f"{Path(self.document.source).stem}.review.yaml"
+        return Path(out_dir) / f"{self.stem}.review.yaml"
 
     @cached_property
     def summary(self) -> ReportView:
@@ -205,9 +206,8 @@ class GapReport:
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = REPORT_FORMATS) -> list[Path]:
         """Write <stem>.html and <stem>.json; each file appears whole or not at all."""
         out_dir = Path(out_dir)
-        stem = Path(self.document.source).stem
-        outputs = {"html": (out_dir / f"{stem}.html", lambda: self.html),
-                   "json": (out_dir / f"{stem}.json", lambda: self.json_text)}
+        outputs = {"html": (out_dir / f"{self.stem}.html", lambda: self.html),
+                   "json": (out_dir / f"{self.stem}.json", lambda: self.json_text)}
         written = []
         for fmt in formats:
             path, content = outputs[fmt]

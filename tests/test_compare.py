@@ -81,3 +81,43 @@ def test_compare_without_plans_uses_the_examples_and_format_option(small_model, 
 def test_unknown_format_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["compare", "--format", "pdf", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "ukjent format pdf" in result.output
+
+
+def test_plans_with_the_same_name_keep_their_own_reports(small_model, tmp_path):
+    for folder in ("v1", "v2"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "plan.txt").write_bytes(FROGNER.read_bytes())
+    (tmp_path / "sammenligning.txt").write_bytes(ALNA.read_bytes())
+    comparison = compare_plans([tmp_path / "v1/plan.txt", tmp_path / "v2/plan.txt", tmp_path / "sammenligning.txt"],
+                               model=small_model)
+    out = tmp_path / "out"
+    comparison.write(out)
+    assert {"plan.html", "plan-2.html", "sammenligning-2.html", "sammenligning.html"} <= {p.name for p in out.iterdir()}
+    names = [d.name for d in comparison.districts]
+    assert len(set(names)) == 3
+    assert len([c for c in comparison.matrix.columns if c.endswith(": status")]) == 3
+
+
+def test_nothing_is_written_when_every_plan_fails(tmp_path, small_model):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", str(tmp_path / "mangler.txt"), "--out", str(out), "--model", small_model])
+    assert result.exit_code == 3 and "ingenting er skrevet" in result.output
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_excel_gets_text_not_formulas_or_control_characters(tmp_path, small_model):
+    from openpyxl import load_workbook
+
+    plan = tmp_path / "plan.md"
+    plan.write_text("Bydel Testby\n\n## Tiltak\n- =HYPERLINK(\"http://x\") lenke\n- Kurs\x07 for foreldre\n", encoding="utf-8")
+    comparison = compare_plans([plan], model=small_model)
+    book = load_workbook(io.BytesIO(comparison.xlsx_bytes))
+    sheet = book["Bydel Testby"]
+    values = [cell.value for cell in sheet["D"]]
+    assert '=HYPERLINK("http://x") lenke' in values and "Kurs for foreldre" in values
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert "'=HYPERLINK" in comparison.csv_bytes.decode("utf-8-sig") or "=HYPERLINK" not in comparison.csv_bytes.decode("utf-8-sig")
+    import time
+
+    time.sleep(1.1)
+    assert comparison.xlsx_bytes == compare_plans([plan], model=small_model).xlsx_bytes

@@ -161,8 +161,9 @@ def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--format", "formats", default="html,csv,xlsx,json", show_default=True,
               help="Hvilke filer som skrives, kommaseparert: html, csv, xlsx, json.")
 @click.option("--quiet", is_flag=True, help="Ingen fremdriftsvisning.")
+@click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på skannede PDF-er uten tekstlag.")
 def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference: Path | None, formats: str,
-            quiet: bool) -> None:
+            quiet: bool, ocr: bool) -> None:
     """Sammenlign flere bydelers planer (uten PLANS: eksempelplanene for Frogner og Alna)."""
     from .compare import COMPARE_FORMATS, EXAMPLE_PLANS, compare_plans
 
@@ -172,9 +173,9 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference
     if show:
         with click.progressbar(length=len(plans), label="Leser og sammenligner planer", file=sys.stderr) as bar:
             comparison = compare_plans(list(plans), model=model, reference=reference,
-                                       progress=lambda plan: bar.update(1), review_dir=out_dir)
+                                       progress=lambda plan: bar.update(1), review_dir=out_dir, ocr=ocr)
     else:
-        comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir)
+        comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir, ocr=ocr)
     for failure in comparison.failures:
         click.echo(f"Feil: {failure.message}", err=True)
     written = comparison.write(out_dir, chosen)
@@ -197,13 +198,10 @@ def extract(plan: Path, as_json: bool, ocr: bool) -> None:
 
     document, measures = extract_plan(plan, ocr=ocr)
     if as_json:
-        rows = [
-            {"id": m.id, "section": m.section, "title": m.title, "text": m.text, "ansvar": m.ansvar,
-             "group": m.group, "location": {"line": m.line, "page": m.page}, "layout": m.layout}
-            for m in measures
-        ]
-        click.echo(json.dumps({"plan": {"name": document.name, "source": document.source}, "measures": rows},
-                              ensure_ascii=False, indent=2))
+        from .report import measure_json
+
+        click.echo(json.dumps({"plan": {"name": document.name, "source": document.source},
+                               "measures": [measure_json(m) for m in measures]}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{document.name}: {len(measures)} tiltak")
     for m in measures:

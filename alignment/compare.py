@@ -88,6 +88,7 @@ def compare_plans(
     embedder: Embedder | None = None,
     progress=None,
     review_dir: str | Path | None = None,
+    ocr: bool = False,
 ) -> "Comparison":
     """Check every plan with one embedder; unreadable plans become failures, not an abort.
 
@@ -101,7 +102,7 @@ def compare_plans(
     failures: list[PlanFailure] = []
     for plan in plans:
         try:
-            reports.append(check_plan(plan, reference=reference, settings=settings, embedder=embedder))
+            reports.append(check_plan(plan, reference=reference, settings=settings, embedder=embedder, ocr=ocr))
         except InputError as error:
             failures.append(PlanFailure(str(plan), str(error)))
         if progress is not None:

@@ -60,8 +60,8 @@ class EmbeddingCache:
                     keys = [str(k) for k in data["keys"]]
                     matrix = data["vectors"]
                 self._vectors = dict(zip(keys, matrix))
-            except (OSError, KeyError, ValueError):
-                self._vectors = {}  # a damaged cache is rebuilt, never trusted
+            except Exception:  # noqa: BLE001 - a damaged cache (truncated, not a zip, ...) is rebuilt
+                self._vectors = {}
 
     @staticmethod
     def key(prompt: str, text: str) -> str:
@@ -77,16 +77,20 @@ class EmbeddingCache:
     def save(self) -> None:
         if not self._dirty:
             return
+        tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             keys = sorted(self._vectors)
             fd, tmp = tempfile.mkstemp(prefix=".emb-", suffix=".npz", dir=self.path.parent)
             with os.fdopen(fd, "wb") as handle:
                 np.savez(handle, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
+                handle.flush()
+                os.fsync(handle.fileno())
             os.replace(tmp, self.path)
             self._dirty = False
         except OSError:
-            pass  # the cache only saves time; a read-only home must not fail a run
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)  # the cache only saves time: never fail a run over it
 
 
 class Embedder:
@@ -120,10 +124,12 @@ class Embedder:
                     self.model_path, device="cpu", model_kwargs={"torch_dtype": torch.float32}
                 )
             except Exception as exc:
-                raise ModelError(
-                    f"Kunne ikke laste modellen '{self.model_path}' ({type(exc).__name__}). "
-                    f"Sjekk navnet eller stien; {model_store.INSTALL_HINT}"
-                ) from exc
+                default = self.model_path == str(model_store.default_model_dir())
+                hint = model_store.INSTALL_HINT if default else (
+                    "Oppgi mappen til en sentence-transformers-modell, eller et navn som finnes i den lokale "
+                    "Hugging Face-cachen (ingenting lastes ned under kjøring)."
+                )
+                raise ModelError(f"Kunne ikke laste modellen '{self.model_path}' ({type(exc).__name__}). {hint}") from exc
         return self._model
 
     def _prompt_for(self, prompt_name: str | None) -> str | None:

@@ -2,7 +2,7 @@
 
 The CLI turns these into one-line messages; anything else is an internal
 error. Exit codes differ by kind so scripts can tell a bad file from a plan
-in which nothing was found.
+in which nothing was found (2, wrong use of a command, is click's).
 """
 
 
@@ -10,10 +10,6 @@ class AlignmentError(Exception):
     """Base for errors caused by the user's input or environment."""
 
     exit_code = 1
-
-
-class UsageError(AlignmentError):
-    exit_code = 2
 
 
 class InputError(AlignmentError):

@@ -125,7 +125,9 @@ class Matcher:
         texts = [measure_text(m, self.settings.include_title, repair, self.settings.recase_titles) for m in measures]
         vectors = self.embedder.encode(texts, self.settings.measure_prompt)
         embedding = np.asarray(vectors @ self.reference_embeddings_.T, dtype=np.float64)
-        lexical = self.lexical_.similarity([measure_text(m, True, repair) for m in measures], repair=False)
+        lexical = self.lexical_.similarity(
+            [measure_text(m, self.settings.include_title, repair) for m in measures], repair=False
+        )
         weight = self.settings.embedding_weight
         fused = weight * row_z(embedding) + (1 - weight) * row_z(lexical)
         return Scores(embedding, lexical, fused)

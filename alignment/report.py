@@ -78,7 +78,6 @@ class ListView:
 class ReportView:
     """Everything the HTML template reads."""
 
-    plan_name: str
     plan_title: str
     plan_source: str
     model: str
@@ -135,6 +134,12 @@ class GapReport:
         """Let an advisor's review file decide; call before the report is rendered."""
         review = load_review(Path(path), [t.id for t in self.reference.tiltak])
         self.review = apply_review(review, self.verdicts, self.measures)
+        links: dict[str, list[tuple[str, float]]] = {m.id: [] for m in self.measures}
+        for verdict in self.verdicts:
+            for evidence in verdict.evidence:
+                links[evidence.measure.id].append((verdict.tiltak.id, evidence.score))
+        # A measure the reviewer made evidence is no longer a local addition, anywhere.
+        self.matches = [MeasureMatch(m, sorted(links[m.id], key=lambda h: (-h[1], h[0]))) for m in self.measures]
         for name in ("summary", "as_json", "json_text", "html"):
             self.__dict__.pop(name, None)
 
@@ -159,7 +164,6 @@ class GapReport:
         ]
         local = [m.measure for m in self.matches if not m.matches]
         return ReportView(
-            plan_name=self.document.name,
             plan_title=plan_title(self.document),
             plan_source=self.document.source,
             model=self.model,
@@ -250,16 +254,23 @@ def _verdict_json(verdict: TiltakVerdict, review: ReviewOutcome | None) -> dict:
     }
 
 
-def _measure_json(match: MeasureMatch, check: MeasureCheck) -> dict:
-    m = match.measure
+def measure_json(m: Measure) -> dict:
+    """A measure as the JSON outputs show it (`check` and `extract --json`)."""
     return {
         "id": m.id,
         "section": m.section,
         "title": m.title,
         "text": m.text,
         "ansvar": m.ansvar,
-        "location": {"line": m.line, "page": m.page},
+        "frist": m.frist,
+        "group": m.group,
+        "location": {"line": m.line, "page": m.page, "row": m.row},
         "layout": m.layout,
+    }
+
+
+def _measure_json(match: MeasureMatch, check: MeasureCheck) -> dict:
+    return measure_json(match.measure) | {
         "has_ansvar": check.has_ansvar,
         "has_deadline": check.has_deadline,
         "matches": [{"tiltak_id": tiltak_id, "score": score} for tiltak_id, score in match.matches],

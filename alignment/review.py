@@ -30,7 +30,6 @@ class ReviewError(AlignmentError):
 @dataclass
 class Decision:
     tiltak_id: str
-    line: int
     status: str | None = None
     add: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
@@ -46,7 +45,7 @@ class Decision:
 @dataclass
 class Review:
     path: Path
-    machine_status: dict[str, str]
+    plan: str
     machine_evidence: dict[str, list[str]]
     measures: dict[str, str]  # measure id at review time -> its text then
     decisions: dict[str, Decision]
@@ -127,6 +126,8 @@ def load_review(path: Path, tiltak_ids: list[str]) -> Review:
     """Parse and check a review file; every problem names the line."""
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReviewError(f"{path}: er ikke lagret som UTF-8. Lagre filen som UTF-8 i redigeringsprogrammet.") from exc
     except OSError as exc:
         raise ReviewError(f"{path}: kan ikke lese vurderingsfilen ({exc.strerror}).") from exc
     try:
@@ -141,20 +142,23 @@ def load_review(path: Path, tiltak_ids: list[str]) -> Review:
     lines = _key_lines(root, "tiltak")
     measure_texts = {str(k): str(v) for k, v in (data.get("tiltak_i_planen") or {}).items()}
     known = set(tiltak_ids)
-    review = Review(path, {}, {}, measure_texts, {})
+    review = Review(path, str(data.get("plan") or ""), {}, measure_texts, {})
     for tiltak_id, entry in data["tiltak"].items():
         tiltak_id = str(tiltak_id)
         line = lines.get(tiltak_id, 0)
         if tiltak_id not in known:
             raise ReviewError(f"{path}: linje {line}: ukjent tiltak '{tiltak_id}'.")
         entry = entry or {}
+        if not isinstance(entry, dict):
+            raise ReviewError(f"{path}: linje {line}: tiltak '{tiltak_id}': feltene må stå på egne linjer under tiltaket (status:, comment: ...).")
         machine = entry.get("maskin") or {}
-        review.machine_status[tiltak_id] = str(machine.get("status") or "missing")
+        if not isinstance(machine, dict) or not isinstance(entry.get("evidence") or [], list):
+            raise ReviewError(f"{path}: linje {line}: tiltak '{tiltak_id}': evidence må være en liste, f.eks. [M07, -M03].")
         review.machine_evidence[tiltak_id] = [str(m) for m in machine.get("evidence") or []]
         status = entry.get("status")
         if status not in (None, "") and status not in STATUSES:
             raise ReviewError(f"{path}: linje {line}: tiltak '{tiltak_id}': status '{status}' er ukjent (bruk covered, partial eller missing).")
-        decision = Decision(tiltak_id, line, status or None, comment=str(entry.get("comment") or ""),
+        decision = Decision(tiltak_id, status or None, comment=str(entry.get("comment") or ""),
                             reviewer=str(entry.get("reviewer") or ""), date=str(entry.get("date") or ""))
         for item in entry.get("evidence") or []:
             item = str(item).strip()
@@ -182,6 +186,8 @@ class ReviewOutcome:
     notes: dict[str, ReviewNote]
     new_measures: list[Measure]
     source: str
+    renumbered: bool  # the plan changed: the file's measure numbers are those of the reviewed draft
+    reviewed_plan: str
 
 
 def apply_review(review: Review, verdicts: list[TiltakVerdict], measures: list[Measure]) -> ReviewOutcome:
@@ -219,5 +225,8 @@ def apply_review(review: Review, verdicts: list[TiltakVerdict], measures: list[M
         notes[verdict.tiltak.id] = ReviewNote(model_status, decision.status, decision.reviewer, decision.date,
                                               decision.comment, bool(gone), why)
     new_measures = [m for m in measures if measure_key(_measure_text(m)) not in old_keys]
-    return ReviewOutcome(notes, new_measures, str(review.path))
+    renumbered = any(
+        (current(old_id) is None or current(old_id).id != old_id) for old_id in review.measures
+    ) or bool(new_measures)
+    return ReviewOutcome(notes, new_measures, str(review.path), renumbered, review.plan)
 

@@ -583,14 +583,17 @@ def _read_development_lists(document: Document) -> list[Measure]:
             continue
         section = _section_with_continuation(lines, i)
         j = i + 1
+        numbered = False
         items: list[tuple[list[str], Line]] = []
         while j < len(lines):
             line = lines[j]
             text = line.text.strip()
             if _ends_list(line) or _list_heading(text) or fold(text).startswith(_LIST_STOPS) or _is_signature(text):
                 break
-            if _NUMBERED_MEASURE.match(text) or _FIELD.match(text):
-                j += 1  # "Tiltak 3: ..." items and their "Ansvar:" lines are the numbered reader's
+            if _NUMBERED_MEASURE.match(text):
+                numbered = True  # from here the list holds "Tiltak 3: ..." items: the numbered reader's
+            if numbered or _FIELD.match(text):
+                j += 1
                 continue
             if text and sum(ch.isalpha() for ch in text) >= 3:
                 bullet = _BULLET.match(text)

@@ -45,3 +45,12 @@ def test_missing_default_model_says_how_to_install(no_default_model):
 def test_a_folder_that_is_not_a_model(tmp_path):
     with pytest.raises(ModelError, match="modules.json"):
         resolve_model(str(tmp_path))
+
+
+def test_truncated_cache_is_rebuilt(tmp_path):
+    cache = EmbeddingCache("k", tmp_path)
+    cache.put("STS", "tekst", np.ones(3, dtype=np.float32))
+    cache.save()
+    cache.path.write_bytes(cache.path.read_bytes()[:40])
+    assert EmbeddingCache("k", tmp_path).get("STS", "tekst") is None
+    assert not list(tmp_path.glob(".emb-*"))

@@ -91,3 +91,9 @@ def test_truncated_pdf(tmp_path):
     bad.write_bytes(good.read_bytes()[:300])
     with pytest.raises(InputError, match="PDF"):
         read_document(bad)
+
+
+def test_utf16_text_from_notepad(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_bytes("Tiltak 1: Økt innsats for pårørende\n".encode("utf-16"))
+    assert read_document(path).lines[0].text == "Tiltak 1: Økt innsats for pårørende"

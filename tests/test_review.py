@@ -127,3 +127,32 @@ def test_comparison_uses_reviewed_verdicts(reviewed, small_model):
     soup = BeautifulSoup((out / "sammenligning.html").read_text(encoding="utf-8"), "html.parser")
     cell = soup.select_one("#rad-5-3-5-B td.cell")
     assert "Dekket" in cell.get_text() and "rådgiver" in cell.get_text()
+
+
+def test_reviewer_evidence_is_no_longer_a_local_measure(reviewed, small_model):
+    out, review = reviewed
+    data = json.loads((out / "frogner.json").read_text(encoding="utf-8"))
+    local = next(m for m in data["measures"] if not m["matches"])
+    _decide(review, "5.3.5 B", status="partial", evidence=f"[{local['id']}]", reviewer='"Kari"')
+    assert _check([FROGNER, "--out", out], small_model).exit_code == 0
+    data = json.loads((out / "frogner.json").read_text(encoding="utf-8"))
+    measure = next(m for m in data["measures"] if m["id"] == local["id"])
+    assert [m["tiltak_id"] for m in measure["matches"]] == ["5.3.5 B"]
+    soup = BeautifulSoup((out / "frogner.html").read_text(encoding="utf-8"), "html.parser")
+    assert local["id"] not in [r.th.get_text() for r in soup.select("table.local tbody tr")]
+    assert "lagt til av rådgiver" in soup.select_one("#tiltak-5-3-5-B").get_text()
+
+
+def test_review_file_mistakes_a_person_makes(reviewed):
+    _, review = reviewed
+    text = review.read_text(encoding="utf-8")
+    review.write_bytes(text.replace('"5.1.1 A":', '"5.1.1 A": # Ålesund', 1).encode("cp1252", errors="replace"))
+    with pytest.raises(ReviewError, match="UTF-8"):
+        load_review(review, IDS)
+    review.write_text(text.replace('  "5.1.1 B":\n', '  "5.1.1 B": covered\n  "5.1.1 Bx":\n', 1), encoding="utf-8")
+    with pytest.raises(ReviewError):
+        load_review(review, IDS)
+    review.write_text(text, encoding="utf-8")
+    _decide(review, "5.1.1 B", evidence="M10")
+    with pytest.raises(ReviewError, match="evidence må være en liste"):
+        load_review(review, IDS)

@@ -114,3 +114,55 @@ def test_prose_without_measures_gives_none(tmp_path):
 def test_split_units():
     assert split_units("NAV, HBU og TTJ") == ["NAV", "HBU", "TTJ"]
     assert split_units("Helse, barn og unge, Barnevernet") == ["Helse, barn og unge", "Barnevernet"]
+
+
+def test_word_list_items_under_a_tiltak_heading(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Forebygging", level=1)
+    document.add_paragraph("Bydelen har mange unge.")
+    document.add_heading("Tiltak", level=2)
+    document.add_paragraph("Kurs for foreldre om cannabis", style="List Bullet")
+    document.add_paragraph("Fast kontaktperson for alle", style="List Number")
+    document.add_heading("Utfordringer", level=2)
+    document.add_paragraph("Økende hasjbruk", style="List Bullet")
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    measures = extract_measures(read_document(path))
+    assert [(m.text, m.section) for m in measures] == [
+        ("Kurs for foreldre om cannabis", "Forebygging"), ("Fast kontaktperson for alle", "Forebygging")
+    ]
+
+
+def test_plain_tiltak_line_starts_a_bullet_list(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("2 Forebygging\nVi har mange unge.\nTiltak\n• Kurs for foreldre\n• Fast kontaktperson\n"
+                    "Utfordringer\n• Økende hasjbruk\n", encoding="utf-8")
+    assert [m.text for m in extract_measures(read_document(path))] == ["Kurs for foreldre", "Fast kontaktperson"]
+
+
+def test_numbered_items_in_a_development_list(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("4.1 Barn og unge\nNye tiltak\n1. Bydelen skal tilby HAP til unge og voksne\n"
+                    "2. Bydelen skal gi alle en fast kontaktperson i bydelen\n", encoding="utf-8")
+    texts = [m.text for m in extract_measures(read_document(path))]
+    assert texts == ["Bydelen skal tilby HAP til unge og voksne", "Bydelen skal gi alle en fast kontaktperson i bydelen"]
+
+
+def test_numbered_tiltak_under_nye_tiltak_are_read_once(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("4.1 Barn og unge\nNye tiltak\nTiltak 1: Kurs for foreldre\nAnsvar: Helse, barn og unge,\n"
+                    "NAV og Bydelsoverlegen\nTiltak 2: Fast kontaktperson\nAnsvar: NAV\n", encoding="utf-8")
+    measures = extract_measures(read_document(path))
+    assert [(m.text, m.ansvar) for m in measures] == [
+        ("Kurs for foreldre", ["Helse, barn og unge", "NAV", "Bydelsoverlegen"]),
+        ("Fast kontaktperson", ["NAV"]),
+    ]
+
+
+def test_pdf_table_takes_the_heading_above_it(tmp_path):
+    rows = [("Mål", "Tiltak", "Ansvar"), ("Bedre hjelp", "Tilby HAP i bydelen.", "HBU")]
+    path = make_pdf(tmp_path / "plan.pdf", ["1 Innledning", "Litt tekst.", "4 Økt livskvalitet", "Vi vil mye."], rows)
+    measures = extract_measures(read_document(path))
+    assert measures[0].section == "4 Økt livskvalitet" and measures[0].location == "side 1, tabell 1, rad 1"

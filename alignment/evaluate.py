@@ -167,6 +167,7 @@ def evaluate_all(matcher, gold_paths: list[Path] | None = None) -> EvaluationRes
 
 ABLATIONS = {
     "standard": {},
+    "uten omskrivinger av Byrådets tiltak": {"paraphrases": False},
     "bare tiltaksteksten (uten mål)": {"include_title": False},
     "mål i store bokstaver": {"recase_titles": False},
     "uten OCR-reparasjon": {"ocr_repair": False},

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .lexical import LexicalScorer
-from .reference import Tiltak
+from .reference import Tiltak, load_paraphrases
 from .segment import Measure
 from .textnorm import looks_ocred, recase_title, repair_ocr
 
@@ -46,6 +46,7 @@ class Settings:
     include_title: bool = True  # embed "Goal title: measure text" rather than the text alone
     include_heading: bool = False  # embed the Byråd list heading with each tiltak
     recase_titles: bool = True  # goal titles in capitals put in sentence case before embedding
+    paraphrases: bool = True  # also compare with plain-language wordings of each tiltak (data/tiltak_omskrivinger.yaml)
     ocr_repair: bool = True  # repair OCR'd Norwegian (only in plans that look OCR'd)
 
 
@@ -114,12 +115,32 @@ class Matcher:
         self.embedder = embedder
         self.settings = settings
 
-    def fit(self, tiltak: list[Tiltak]) -> "Matcher":
+    def fit(self, tiltak: list[Tiltak], paraphrases: dict[str, list[str]] | None = None) -> "Matcher":
+        """Learn the tiltak side; `paraphrases` are extra wordings per tiltak id (a measure's best counts).
+
+        Without `paraphrases`, the bundled ones are used when `settings.paraphrases` is on.
+        """
         self.tiltak_ = list(tiltak)
+        if paraphrases is None and self.settings.paraphrases:
+            paraphrases = load_paraphrases([t.id for t in self.tiltak_])
         texts = [tiltak_text(t, self.settings.include_heading) for t in self.tiltak_]
         self.reference_embeddings_ = self.embedder.encode(texts, self.settings.tiltak_prompt)
+        extra = [(j, text) for j, t in enumerate(self.tiltak_) for text in (paraphrases or {}).get(t.id, [])]
+        self.paraphrase_owner_ = np.array([j for j, _ in extra], dtype=int)
+        self.paraphrase_embeddings_ = (
+            self.embedder.encode([text for _, text in extra], self.settings.tiltak_prompt) if extra else None
+        )
         self.lexical_ = LexicalScorer(repair=False).fit([t.text for t in self.tiltak_])
         return self
+
+    def _embedding_similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosine to each tiltak: its own text, or its closest paraphrase if that is closer."""
+        similarity = np.asarray(vectors @ self.reference_embeddings_.T, dtype=np.float64)
+        if self.paraphrase_embeddings_ is not None:
+            extra = np.asarray(vectors @ self.paraphrase_embeddings_.T, dtype=np.float64)
+            for column, owner in enumerate(self.paraphrase_owner_):
+                np.maximum(similarity[:, owner], extra[:, column], out=similarity[:, owner])
+        return similarity
 
     def score(self, measures: list[Measure]) -> Scores:
         n = len(self.tiltak_)
@@ -129,7 +150,7 @@ class Matcher:
         repair = self.settings.ocr_repair and looks_ocred([f"{m.title} {m.text}" for m in measures])
         texts = [measure_text(m, self.settings.include_title, repair, self.settings.recase_titles) for m in measures]
         vectors = self.embedder.encode(texts, self.settings.measure_prompt)
-        embedding = np.asarray(vectors @ self.reference_embeddings_.T, dtype=np.float64)
+        embedding = self._embedding_similarity(vectors)
         lexical = self.lexical_.similarity(
             [measure_text(m, self.settings.include_title, repair) for m in measures], repair=False
         )

@@ -15,6 +15,7 @@ import yaml
 from .errors import ReferenceDataError
 
 DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent / "data" / "byraad_tiltak.yaml"
+DEFAULT_PARAPHRASES = Path(__file__).resolve().parent.parent / "data" / "tiltak_omskrivinger.yaml"
 OWNERS = ("bydel", "by", "felles")
 OWNER_LABELS = {"bydel": "Bydelen", "by": "Byen", "felles": "Felles"}
 
@@ -152,3 +153,20 @@ def _statements(raw: object, key: str, fail) -> list[Statement]:
             Statement(_required_text(entry, "id", f"{key}[{n}]", fail), _required_text(entry, "text", f"{key}[{n}]", fail))
         )
     return statements
+
+
+def load_paraphrases(tiltak_ids: list[str], path: str | Path | None = None) -> dict[str, list[str]]:
+    """Plain-language wordings per tiltak (data/tiltak_omskrivinger.yaml), checked against the tiltak ids."""
+    path = Path(path) if path else DEFAULT_PARAPHRASES
+    raw = read_data_yaml(path, "omskrivingene av Byrådets tiltak")
+    if not isinstance(raw, dict):
+        raise ReferenceDataError(f"{path}: må være en ordbok fra tiltak-id til en liste med omskrivinger")
+    known = set(tiltak_ids)
+    result = {}
+    for tiltak_id, texts in raw.items():
+        if str(tiltak_id) not in known:
+            raise ReferenceDataError(f"{path}: tiltak '{tiltak_id}': ukjent id")
+        if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
+            raise ReferenceDataError(f"{path}: tiltak '{tiltak_id}': må være en liste med tekster")
+        result[str(tiltak_id)] = [" ".join(t.split()) for t in texts]
+    return result

@@ -64,3 +64,15 @@ def test_yaml_is_read_safely(tmp_path):
     path.write_text("goals: !!python/object/apply:os.system ['echo hacked']\n", encoding="utf-8")
     with pytest.raises(ReferenceDataError):
         load_reference(path)
+
+
+def test_paraphrases_cover_every_tiltak_and_are_checked(tmp_path):
+    from alignment.reference import load_paraphrases
+
+    ids = [t.id for t in load_reference().tiltak]
+    paraphrases = load_paraphrases(ids)
+    assert set(paraphrases) == set(ids) and all(len(v) == 3 for v in paraphrases.values())
+    bad = tmp_path / "omskrivinger.yaml"
+    bad.write_text('"9.9 Z":\n  - "tekst"\n', encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="tiltak '9.9 Z': ukjent id"):
+        load_paraphrases(ids, bad)

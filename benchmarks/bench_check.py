@@ -54,9 +54,11 @@ from sentence_transformers import SentenceTransformer
 import torch
 from alignment.check import extract
 from alignment.match import measure_text
-from alignment.reference import load_reference
+from alignment.reference import load_paraphrases, load_reference
 from alignment.model_store import default_model_dir
-texts = [t.text for t in load_reference().tiltak] + [measure_text(m) for m in extract(sys.argv[1])[1]]
+tiltak = load_reference().tiltak
+paraphrases = [p for ps in load_paraphrases([t.id for t in tiltak]).values() for p in ps]
+texts = [t.text for t in tiltak] + paraphrases + [measure_text(m) for m in extract(sys.argv[1])[1]]
 t1 = time.perf_counter()
 model = SentenceTransformer(str(default_model_dir()), device="cpu", model_kwargs={"torch_dtype": torch.float32})
 t2 = time.perf_counter()

@@ -29,18 +29,22 @@ def check_plan(
     embedder: Embedder | None = None,
     ocr: bool = False,
     review: str | Path | None = None,
+    matcher: Matcher | None = None,
 ) -> GapReport:
     """Read, extract, match and build the report for one plan (nothing is written).
 
     `review` is an advisor's review file (see `alignment.review`) whose decisions override the machine's.
+    A fitted `matcher` (fitted on `reference`) lets several plans share one; then `model`, `embedder`
+    and `settings` are its own.
     """
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
     document, measures = extract(plan, ocr=ocr)
-    embedder = embedder or Embedder(model)
-    matcher = Matcher(embedder, settings).fit(reference.tiltak)
+    if matcher is None:
+        matcher = Matcher(embedder or Embedder(model), settings).fit(reference.tiltak)
     verdicts, matches = matcher.match(measures)
-    report = GapReport(document, measures, verdicts, matches, reference, embedder.model_key, settings)
+    report = GapReport(document, measures, verdicts, matches, reference, matcher.embedder.model_key,
+                       matcher.settings)
     if review is not None:
         report.apply_review(review)
     return report

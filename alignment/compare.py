@@ -23,7 +23,7 @@ import pandas as pd
 from .check import check_plan
 from .embed import Embedder
 from .errors import InputError
-from .match import STATUSES, DEFAULT_SETTINGS, Settings
+from .match import STATUSES, DEFAULT_SETTINGS, Matcher, Settings
 from .reference import Reference, load_reference
 from .report import STATUS_LABELS, CoverageRow, GapReport, environment, plan_title, write_atomic
 
@@ -97,12 +97,12 @@ def compare_plans(
     plans = [Path(p) for p in (plans or EXAMPLE_PLANS)]
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
-    embedder = embedder or Embedder(model)
+    matcher = Matcher(embedder or Embedder(model), settings).fit(reference.tiltak)
     reports: list[GapReport] = []
     failures: list[PlanFailure] = []
     for plan in plans:
         try:
-            reports.append(check_plan(plan, reference=reference, settings=settings, embedder=embedder, ocr=ocr))
+            reports.append(check_plan(plan, reference=reference, ocr=ocr, matcher=matcher))
         except InputError as error:
             failures.append(PlanFailure(str(plan), str(error)))
         if progress is not None:

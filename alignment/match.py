@@ -151,9 +151,7 @@ class Matcher:
         texts = [measure_text(m, self.settings.include_title, repair, self.settings.recase_titles) for m in measures]
         vectors = self.embedder.encode(texts, self.settings.measure_prompt)
         embedding = self._embedding_similarity(vectors)
-        lexical = self.lexical_.similarity(
-            [measure_text(m, self.settings.include_title, repair) for m in measures], repair=False
-        )
+        lexical = self.lexical_.similarity(texts, repair=False)  # folding makes the recasing moot here
         weight = self.settings.embedding_weight
         fused = weight * row_z(embedding) + (1 - weight) * row_z(lexical)
         return Scores(embedding, lexical, fused)
@@ -189,9 +187,13 @@ def judge(
         else:
             status = "missing"
         verdicts.append(TiltakVerdict(item, status, round(best, 3), evidence))
-    matches = []
-    for i, measure in enumerate(measures):
-        hits = [(tiltak[j].id, round(float(fused[i, j]), 3)) for j in range(len(tiltak)) if allowed[i, j]]
-        hits.sort(key=lambda h: (-h[1], h[0]))
-        matches.append(MeasureMatch(measure, hits))
-    return verdicts, matches
+    return verdicts, measure_matches(measures, verdicts)
+
+
+def measure_matches(measures: list[Measure], verdicts: list[TiltakVerdict]) -> list[MeasureMatch]:
+    """Per measure, the tiltak it is evidence for (best first); none makes it a local addition."""
+    links: dict[str, list[tuple[str, float]]] = {m.id: [] for m in measures}
+    for verdict in verdicts:
+        for evidence in verdict.evidence:
+            links[evidence.measure.id].append((verdict.tiltak.id, evidence.score))
+    return [MeasureMatch(m, sorted(links[m.id], key=lambda h: (-h[1], h[0]))) for m in measures]

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .errors import OutputError
 from .ingest import Document
-from .match import STATUSES, MeasureMatch, Settings, TiltakVerdict
+from .match import STATUSES, MeasureMatch, Settings, TiltakVerdict, measure_matches
 from .reference import Reference
 from .checklist import ChecklistItem, ChecklistResult, MeasureCheck, check_measures, load_checklist, run_checklist
 from .review import ReviewOutcome, apply_review, load_review, render_review_file
@@ -124,22 +124,15 @@ class GapReport:
         self.settings = settings
         self.review: ReviewOutcome | None = None
         self.stem = Path(document.source).stem  # the report's file name; `compare` keeps them apart
-        stem = self.stem
         # The template records the machine's verdicts, so it is made before any review changes them.
-        self.review_template = render_review_file(
-            plan_title(document), document.source, f"{stem}.review.yaml", verdicts, measures
-        )
+        self.review_template = render_review_file(plan_title(document), document.source, verdicts, measures)
 
     def apply_review(self, path: str | Path) -> None:
         """Let an advisor's review file decide; call before the report is rendered."""
         review = load_review(Path(path), [t.id for t in self.reference.tiltak])
         self.review = apply_review(review, self.verdicts, self.measures)
-        links: dict[str, list[tuple[str, float]]] = {m.id: [] for m in self.measures}
-        for verdict in self.verdicts:
-            for evidence in verdict.evidence:
-                links[evidence.measure.id].append((verdict.tiltak.id, evidence.score))
         # A measure the reviewer made evidence is no longer a local addition, anywhere.
-        self.matches = [MeasureMatch(m, sorted(links[m.id], key=lambda h: (-h[1], h[0]))) for m in self.measures]
+        self.matches = measure_matches(self.measures, self.verdicts)
         for name in ("summary", "as_json", "json_text", "html"):
             self.__dict__.pop(name, None)
 

@@ -83,7 +83,7 @@ HEADER = """\
 #
 # Her kan en rådgiver bekrefte eller rette maskinens vurdering av hvert av
 # Byrådets tiltak. Kjør deretter `alignment check` på planen igjen med samme
-# --out: denne filen ({name}) ved siden av rapporten brukes da. Den kan også
+# --out: denne filen ved siden av rapporten brukes da. Den kan også
 # oppgis med --review.
 #
 # For hvert tiltak:
@@ -101,9 +101,9 @@ HEADER = """\
 """
 
 
-def render_review_file(title: str, source: str, name: str, verdicts: list[TiltakVerdict],
+def render_review_file(title: str, source: str, verdicts: list[TiltakVerdict],
                        measures: list[Measure]) -> str:
-    lines = [HEADER.format(title=title, source=source, name=name), f"plan: {json.dumps(source, ensure_ascii=False)}", "tiltak:"]
+    lines = [HEADER.format(title=title, source=source), f"plan: {json.dumps(source, ensure_ascii=False)}", "tiltak:"]
     for verdict in verdicts:
         evidence = ", ".join(e.measure.id for e in verdict.evidence)
         lines += [

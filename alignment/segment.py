@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .ingest import Document, Line, Table
+from .lexical import char_wb_ngrams, lexical_form
 from .textnorm import CONTINUATION_WORDS, FUNCTION_WORDS, fold, is_caps_text, is_caps_word, join_lines, repair_ocr
 
 DEFAULT_UNITS = frozenset("NAV ALLE HBU TTJ MOF KE BV BH HJT HT BU HOF".split())
@@ -232,9 +233,8 @@ def _flattened_regions(lines: list[Line]) -> list[tuple[int, int]]:
     regions = []
     i = 0
     while i < len(lines):
-        text = lines[i].text.strip()
-        folded = fold(text)
-        if _TABLE_HEADER.match(fold(text)) or (folded == "mal" and _next_nonblank_is_caps(lines, i)):
+        folded = fold(lines[i].text.strip())
+        if _TABLE_HEADER.match(folded) or (folded == "mal" and _next_nonblank_is_caps(lines, i)):
             end = i + 1
             while end < len(lines) and not _ends_region(lines[end]):
                 end += 1
@@ -493,13 +493,12 @@ class _TableState:
         return self.measures
 
 
-def _ngrams(text: str) -> set[str]:
-    folded = re.sub(r"[^a-z ]", "", fold(repair_ocr(text)))
-    return {folded[i:i + 4] for i in range(len(folded) - 3)}
+def _grams(text: str) -> set[str]:
+    return set(char_wb_ngrams(lexical_form(text)))
 
 
-def _similarity(a: str, b: str) -> float:
-    grams_a, grams_b = _ngrams(a), _ngrams(b)
+def _overlap(grams_a: set[str], grams_b: set[str]) -> float:
+    """Share of the smaller text's character n-grams that the other has too."""
     if not grams_a or not grams_b:
         return 0.0
     return len(grams_a & grams_b) / min(len(grams_a), len(grams_b))
@@ -515,7 +514,9 @@ def _align_column(titles: list[str], texts: list[str], current: Measure | None) 
     if m <= n:
         return list(range(1, m + 1))
     allow_previous = current is not None
-    previous_text = f"{current.title} {current.text}" if current is not None else ""
+    title_grams = [_grams(t) for t in titles]
+    text_grams = [_grams(t) for t in texts]
+    previous_grams = _grams(f"{current.title} {current.text}") if current is not None else set()
     NEG = float("-inf")
     # best[i][j]: best score with texts[:i] placed and texts[i-1] owned by j
     best = [[NEG] * (n + 1) for _ in range(m + 1)]
@@ -527,10 +528,10 @@ def _align_column(titles: list[str], texts: list[str], current: Measure | None) 
             if j == 0:
                 if not allow_previous:
                     continue
-                gain = _similarity(previous_text, text)
+                gain = _overlap(previous_grams, text_grams[i - 1])
                 candidates = [(best[i - 1][0], 0)]
             else:
-                gain = _similarity(titles[j - 1], text)
+                gain = _overlap(title_grams[j - 1], text_grams[i - 1])
                 candidates = [(best[i - 1][j], j)]  # continues title j
                 if not _starts_lower(text):
                     candidates.append((best[i - 1][j - 1], j - 1))  # opens title j

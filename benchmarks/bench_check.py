@@ -137,12 +137,16 @@ def main() -> None:
         print(f"stage {stage:<22} {seconds:7.3f} s")
     from alignment.check import check_plan
     from alignment.embed import Embedder
+    from alignment.match import Matcher
+    from alignment.reference import load_reference
 
     os.environ["ALIGNMENT_CACHE"] = tempfile.mkdtemp(prefix="bench-cache-")
     t = time.perf_counter()
     embedder = Embedder()
+    reference = load_reference()
+    matcher = Matcher(embedder).fit(reference.tiltak)
     for plan in PLANS:
-        check_plan(plan, embedder=embedder).write(out)
+        check_plan(plan, reference=reference, matcher=matcher).write(out)
     print(f"batch of {len(PLANS)} plans, one process, empty cache: {time.perf_counter() - t:.2f} s "
           f"({embedder.encoded_count} texts encoded)")
 

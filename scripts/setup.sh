@@ -11,7 +11,8 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-PIP=(.venv/bin/python -m pip --disable-pip-version-check --quiet)
+# -qq: only errors (this machine's pip configuration warns about every package otherwise)
+PIP=(.venv/bin/python -m pip --disable-pip-version-check -qq)
 
 # torch first, pinned: a plain `torch` would pull a multi-GB CUDA build.
 .venv/bin/python -c "import torch" 2>/dev/null || "${PIP[@]}" install torch==2.13.0

@@ -165,11 +165,7 @@ def judge(
 ) -> tuple[list[TiltakVerdict], list[MeasureMatch]]:
     """Verdicts per tiltak and matches per measure from the fused scores (pure, deterministic)."""
     fused = scores.fused
-    allowed = np.zeros_like(fused, dtype=bool)
-    for i in range(fused.shape[0]):
-        order = sorted(range(fused.shape[1]), key=lambda j: (-fused[i, j], j))
-        for j in order[: settings.top_k]:
-            allowed[i, j] = fused[i, j] >= settings.partial
+    allowed = candidate_mask(fused, settings.top_k) & (fused >= settings.partial)
     verdicts = []
     for j, item in enumerate(tiltak):
         rows = [i for i in range(len(measures)) if allowed[i, j]]
@@ -188,6 +184,26 @@ def judge(
             status = "missing"
         verdicts.append(TiltakVerdict(item, status, round(best, 3), evidence))
     return verdicts, measure_matches(measures, verdicts)
+
+
+def candidate_mask(fused: np.ndarray, top_k: int) -> np.ndarray:
+    """Cells where a measure may be evidence: its `top_k` best tiltak (ties go to the lower index)."""
+    mask = np.zeros_like(fused, dtype=bool)
+    for i in range(fused.shape[0]):
+        order = sorted(range(fused.shape[1]), key=lambda j: (-fused[i, j], j))
+        mask[i, order[:top_k]] = True
+    return mask
+
+
+def addressed_scores(fused: np.ndarray, top_k: int) -> np.ndarray:
+    """Per tiltak, the score the `partial` threshold is held against (-inf when no measure may count).
+
+    A tiltak is addressed exactly when this reaches `Settings.partial`, so
+    the evaluation can ask what any threshold would have given.
+    """
+    if fused.shape[0] == 0:
+        return np.full(fused.shape[1], -np.inf)
+    return np.where(candidate_mask(fused, top_k), fused, -np.inf).max(axis=0)
 
 
 def measure_matches(measures: list[Measure], verdicts: list[TiltakVerdict]) -> list[MeasureMatch]:

@@ -4,7 +4,8 @@ Prints, as medians over --repeat runs:
 - cold: `alignment check` in a new process with an empty embedding cache (imports, model load, encode);
 - warm: the same command again, every embedding cached (torch is not imported);
 - raw: model load and `model.encode` of the very same texts, in a fresh process, so cold / raw is the
-  tool's overhead as a ratio;
+  tool's overhead as a ratio; printed against load + encode alone and against the whole raw process,
+  whose imports of torch and sentence-transformers any use of the model pays;
 - stages: ingest, segment, reference, embed, match, report inside one process;
 - batch: every bundled plan and draft in one process, one model load;
 - peak memory (max RSS) of the cold and warm runs, from /usr/bin/time -v.
@@ -123,7 +124,7 @@ def main() -> None:
         parts = subprocess.run([sys.executable, "-c", RAW_ENCODE, str(args.plan)], capture_output=True, text=True,
                                check=True).stdout.split()
         raw_total = time.perf_counter() - t
-        raw.append((raw_total, float(parts[1]), float(parts[2]), int(parts[3])))
+        raw.append((raw_total, float(parts[1]), float(parts[2]), int(parts[3]), float(parts[0])))
     median = statistics.median
     load_encode = median(r[1] + r[2] for r in raw)
     print(f"plan: {args.plan.relative_to(ROOT)} ({raw[0][3]} distinct texts), medians of {args.repeat} runs")
@@ -131,7 +132,9 @@ def main() -> None:
     print(f"warm check: {median(warm):.2f} s, peak RSS {median(warm_rss) / 1024:.0f} MB")
     print(f"raw: model load {median(r[1] for r in raw):.2f} s + encode {median(r[2] for r in raw):.2f} s "
           f"= {load_encode:.2f} s (process incl. imports {median(r[0] for r in raw):.2f} s)")
+    print(f"raw imports (torch, sentence-transformers) and text preparation: {median(r[4] for r in raw):.2f} s")
     print(f"cold / (load + encode) = {median(cold) / load_encode:.2f}")
+    print(f"cold / whole raw process (imports + load + encode) = {median(cold) / median(r[0] for r in raw):.2f}")
     os.environ["ALIGNMENT_CACHE"] = tempfile.mkdtemp(prefix="bench-cache-")
     for stage, seconds in stage_times(args.plan).items():
         print(f"stage {stage:<22} {seconds:7.3f} s")

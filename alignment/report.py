@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .errors import OutputError
 from .ingest import Document
 from .match import STATUSES, MeasureMatch, Settings, TiltakVerdict, measure_matches
-from .reference import Reference
+from .reference import OWNER_LABELS, Reference
 from .checklist import ChecklistItem, ChecklistResult, MeasureCheck, check_measures, load_checklist, run_checklist
 from .review import ReviewOutcome, apply_review, load_review, render_review_file
 from .segment import Measure
@@ -38,6 +38,7 @@ environment = Environment(
     keep_trailing_newline=True,
 )
 environment.filters["status_label"] = lambda status: STATUS_LABELS[status]
+environment.globals.update(status_labels=STATUS_LABELS, owner_labels=OWNER_LABELS)  # the filter menus
 environment.filters["anchor"] = lambda text: re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-")
 
 

@@ -1,22 +1,26 @@
-"""The library's front door: a plan file in, a gap report out.
+"""The library's front door: a plan file in, an `Analysis` out (nothing is written).
 
-The CLI is a thin layer over these functions; anything the CLI does, a
-Python user can do with them.
+The CLI and the web app are thin layers over these functions; anything they
+do, a Python user can do with them. Writing the reports is a separate step
+(`alignment.output`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .analysis import build_analysis
+from .checklist import load_checklist
 from .embed import Embedder
-from .ingest import Document, read_document
-from .match import DEFAULT_SETTINGS, Matcher, Settings
-from .reference import Reference, load_reference
-from .report import GapReport
-from .segment import Measure, extract_measures
+from .ingest import read_document
+from .match import Matcher, judge
+from .records import DEFAULT_SETTINGS, Analysis, ChecklistItem, Document, Measure, Reference, Settings
+from .reference import load_reference
+from .review import apply_review, load_review
+from .segment import extract_measures
 
 
-def extract(plan: str | Path, ocr: bool = False) -> tuple[Document, list[Measure]]:
+def extract(plan: str | Path, ocr: bool = False) -> tuple[Document, tuple[Measure, ...]]:
     document = read_document(plan, ocr=ocr)
     return document, extract_measures(document)
 
@@ -44,21 +48,28 @@ def check_plan(
     ocr: bool = False,
     review: str | Path | None = None,
     matcher: Matcher | None = None,
-) -> GapReport:
-    """Read, extract, match and build the report for one plan (nothing is written).
+    checklist: tuple[ChecklistItem, ...] | None = None,
+) -> Analysis:
+    """Read, extract and match one plan; with `review`, an advisor's review file decides where it says so.
 
-    `review` is an advisor's review file (see `alignment.review`) whose decisions override the machine's.
-    A fitted `matcher` (fitted on `reference`) lets several plans share one; then `model`, `embedder`
-    and `settings` are its own.
+    A fitted `matcher` (fitted on `reference`) lets several plans share one model load; then
+    `model`, `embedder` and `settings` are its own.
     """
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
     document, measures = extract(plan, ocr=ocr)
     if matcher is None:
         matcher = Matcher(embedder or Embedder(model), settings).fit(reference.tiltak)
-    verdicts, matches = matcher.match(measures)
-    report = GapReport(document, measures, verdicts, matches, reference, matcher.embedder.model_key,
-                       matcher.settings)
+    return analyze(document, measures, matcher, reference, checklist, review)
+
+
+def analyze(document: Document, measures: tuple[Measure, ...], matcher: Matcher, reference: Reference,
+            checklist: tuple[ChecklistItem, ...] | None = None, review: str | Path | None = None) -> Analysis:
+    """Match a plan that is already read; the workbench reads and extracts in its own steps."""
+    scores = matcher.score(measures)
+    verdicts, matches = judge(matcher.tiltak_, measures, scores, matcher.settings)
+    analysis = build_analysis(document, measures, scores, verdicts, matches, reference, matcher.embedder.model_key,
+                              matcher.settings, checklist if checklist is not None else load_checklist())
     if review is not None:
-        report.apply_review(review)
-    return report
+        analysis = apply_review(analysis, load_review(review, [t.id for t in reference.tiltak]))
+    return analysis

@@ -1,65 +1,31 @@
 """KoRus Oslo's checklist: what a good plan contains beyond the Byråd's tiltak.
 
-KoRus's guide (data/sources/korus_veileder.txt) asks for local figures,
+KoRus's guide (alignment/data/sources/korus_veileder.txt) asks for local figures,
 goals tied to the Byråd's, responsible units and deadlines, user
 involvement, relatives, cooperation, follow-up and revision, economic
 consequences. The items and the words that show each of them live in
-data/korus_sjekkliste.yaml so KoRus can edit them without touching code.
+alignment/data/korus_sjekkliste.yaml so KoRus can edit them without touching code.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ReferenceDataError
-from .ingest import Document
+from .records import ChecklistItem, ChecklistResult, Document, Hit, Measure, MeasureCheck
 from .reference import read_data_yaml
-from .segment import Measure
+from .resources import CHECKLIST, data_path
 from .textnorm import fold
 
-DEFAULT_CHECKLIST = Path(__file__).resolve().parent.parent / "data" / "korus_sjekkliste.yaml"
 MAX_SHOWN_LINES = 3
 _DEADLINE = re.compile(
     r"\b(?:19|20)\d\d\b|\binnen\b|\bi lopet av\b|\bkvartal\b|\bfrist\b|\bhvert ar\b|\barlig\b|\bplanperioden\b"
 )
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
-    id: str
-    title: str
-    description: str
-    min_signs: int
-    signs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Hit:
-    line: int
-    page: int | None
-    text: str
-    sign: str
-
-
-@dataclass
-class ChecklistResult:
-    item: ChecklistItem
-    found: bool
-    hits: list[Hit] = field(default_factory=list)
-    signs_found: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class MeasureCheck:
-    measure: Measure
-    has_ansvar: bool
-    has_deadline: bool
-
-
-def load_checklist(path: str | Path | None = None) -> list[ChecklistItem]:
-    path = Path(path) if path else DEFAULT_CHECKLIST
+def load_checklist(path: str | Path | None = None) -> tuple[ChecklistItem, ...]:
+    path = Path(path) if path else data_path(CHECKLIST)
     raw = read_data_yaml(path, "KoRus-sjekklisten")
     items = (raw or {}).get("items") if isinstance(raw, dict) else None
     if not isinstance(items, list) or not items:
@@ -86,10 +52,10 @@ def load_checklist(path: str | Path | None = None) -> list[ChecklistItem]:
             raise ReferenceDataError(f"{path}: punkt '{item_id}': feltet min_signs: må være 1–{len(signs)}")
         result.append(ChecklistItem(item_id, title, str(entry.get("description") or "").strip(), min_signs,
                                     tuple(fold(str(s)) for s in signs)))
-    return result
+    return tuple(result)
 
 
-def run_checklist(items: list[ChecklistItem], document: Document) -> list[ChecklistResult]:
+def run_checklist(items: tuple[ChecklistItem, ...], document: Document) -> tuple[ChecklistResult, ...]:
     """Per item: found when enough different signs occur; the lines that show it, in order."""
     folded = [(line, fold(line.text)) for line in document.lines if line.text.strip()]
     results = []
@@ -103,13 +69,13 @@ def run_checklist(items: list[ChecklistItem], document: Document) -> list[Checkl
                 hits.extend(sign_hits)
         unique = {hit.line: hit for hit in sorted(hits, key=lambda h: h.line)}
         results.append(ChecklistResult(item, len(signs_found) >= item.min_signs,
-                                       list(unique.values())[:MAX_SHOWN_LINES], signs_found))
-    return results
+                                       tuple(unique.values())[:MAX_SHOWN_LINES], tuple(signs_found)))
+    return tuple(results)
 
 
-def check_measures(measures: list[Measure]) -> list[MeasureCheck]:
+def check_measures(measures: tuple[Measure, ...]) -> tuple[MeasureCheck, ...]:
     """Does each measure name who is responsible, and by when?"""
-    return [
+    return tuple(
         MeasureCheck(m, bool(m.ansvar), bool(m.frist) or bool(_DEADLINE.search(fold(f"{m.title} {m.text}"))))
         for m in measures
-    ]
+    )

@@ -10,10 +10,7 @@ from pathlib import Path
 import click
 
 from . import model_store
-from .errors import AlignmentError, InputError, NothingFoundError
-
-
-INTERNAL_ERROR = 70
+from .errors import INTERNAL, INTERRUPTED, AlignmentError, InputError, NothingFoundError
 
 
 class UserFacingError(click.ClickException):
@@ -62,7 +59,7 @@ class AlignmentGroup(click.Group):
             sys.exit(error.exit_code)
         except click.exceptions.Abort:
             click.echo("Avbrutt.", err=True)
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
         sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context):
@@ -74,7 +71,7 @@ class AlignmentGroup(click.Group):
             raise UserFacingError(error) from error
         except KeyboardInterrupt:
             click.echo("Avbrutt.", err=True)
-            ctx.exit(130)
+            ctx.exit(INTERRUPTED)
         except BrokenPipeError:  # `alignment extract plan.pdf | head`: the reader has all it wants
             sys.stdout = open(os.devnull, "w")
             ctx.exit(0)
@@ -84,7 +81,7 @@ class AlignmentGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"Intern feil ({type(error).__name__}: {error}). Kjør igjen med --debug og meld fra.", err=True)
-            ctx.exit(INTERNAL_ERROR)
+            ctx.exit(INTERNAL)
 
 
 @click.group(cls=AlignmentGroup)
@@ -101,7 +98,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
               help="Mappe for rapportene.")
 @click.option("--model", default=None, help="sentence-transformers-modell (navn eller sti); ellers ALIGNMENT_MODEL eller EmbeddingGemma.")
-@click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak (standard: data/byraad_tiltak.yaml).")
+@click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak (standard: den som følger med).")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
 @click.option("--format", "formats", default="html,json", show_default=True,
               help="Hvilke filer som skrives, kommaseparert: html, json.")
@@ -115,29 +112,32 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, 
     vurderingene; den skrives bare når den ikke finnes, og brukes ved neste kjøring.
     """
     from .check import check_plan
-    from .report import REPORT_FORMATS
+    from .compare import review_path
+    from .output import REPORT_FORMATS, write_report, write_review_template
+    from .review import apply_review, load_review
 
     chosen = _formats(formats, REPORT_FORMATS)
     if review is not None and not review.is_file():
         raise InputError(f"{review}: finner ikke vurderingsfilen. Kjør check uten --review for å lage en.")
-    report = check_plan(plan, model=model, reference=reference, ocr=ocr)
-    review = review or (report.review_path(out_dir) if report.review_path(out_dir).is_file() else None)
+    analysis = check_plan(plan, model=model, reference=reference, ocr=ocr)
+    beside = review_path(out_dir, analysis.plan.name)
+    review = review or (beside if beside.is_file() else None)
     if review is not None:
-        report.apply_review(review)
-        decided = sum(v.decided_by == "reviewer" for v in report.verdicts)
+        analysis = apply_review(analysis, load_review(review, [t.id for t in analysis.reference.tiltak]))
+        decided = sum(v.decided_by == "reviewer" for v in analysis.verdicts)
         click.echo(f"Brukte vurderinger fra {review} ({decided} tiltak avgjort av rådgiver).")
-    written = report.write(out_dir, chosen)
-    template = report.write_review_template(out_dir)
+    written = write_report(analysis, out_dir, chosen)
+    template = write_review_template(analysis, out_dir)
     if template is not None:
         written.append(template)
-    counts = report.summary.counts
+    counts = analysis.summary.counts
     click.echo(
-        f"{report.document.name}: {len(report.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
+        f"{analysis.document.name}: {len(analysis.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
         f"{counts.covered} dekket, {counts.partial} delvis, {counts.missing} mangler."
     )
     for path in written:
         click.echo(f"  skrev {path}")
-    if not report.measures:
+    if not analysis.measures:
         raise NothingFoundError(
             f"{plan}: fant ingen tiltak i planen; rapporten er skrevet og sier det. "
             "Kjør 'alignment extract' for å se hva som ble lest."
@@ -165,10 +165,12 @@ def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference: Path | None, formats: str,
             quiet: bool, ocr: bool) -> None:
     """Sammenlign flere bydelers planer (uten PLANS: eksempelplanene for Frogner og Alna)."""
-    from .compare import COMPARE_FORMATS, EXAMPLE_PLANS, compare_plans
+    from .compare import compare_plans
+    from .output import COMPARE_FORMATS, write_comparison
+    from .resources import example_plans
 
     chosen = _formats(formats, COMPARE_FORMATS)
-    plans = plans or tuple(EXAMPLE_PLANS)
+    plans = plans or tuple(example_plans())
     show = not quiet and sys.stderr.isatty()
     if show:
         with click.progressbar(length=len(plans), label="Leser og sammenligner planer", file=sys.stderr) as bar:
@@ -178,9 +180,9 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference
         comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir, ocr=ocr)
     for failure in comparison.failures:
         click.echo(f"Feil: {failure.message}", err=True)
-    written = comparison.write(out_dir, chosen)
-    for district, coverage in zip(comparison.districts, comparison.view.coverage):
-        row = coverage.overall
+    written = write_comparison(comparison, out_dir, chosen)
+    for district in comparison.districts:
+        row = district.analysis.summary.counts
         click.echo(f"{district.name}: {row.covered} dekket, {row.partial} delvis, {row.missing} mangler")
     for path in written:
         click.echo(f"  skrev {path}")
@@ -198,7 +200,7 @@ def extract(plan: Path, as_json: bool, ocr: bool) -> None:
 
     document, measures = extract_plan(plan, ocr=ocr)
     if as_json:
-        from .report import measure_json
+        from .render.data import measure_json
 
         click.echo(json.dumps({"plan": {"name": document.name, "source": document.source},
                                "measures": [measure_json(m) for m in measures]}, ensure_ascii=False, indent=2))

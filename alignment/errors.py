@@ -1,9 +1,16 @@
-"""Errors a user can act on, each with its own exit code.
+"""Every error a user can act on, each kind with its own exit code, in one place.
 
-The CLI turns these into one-line messages; anything else is an internal
-error. Exit codes differ by kind so scripts can tell a bad file from a plan
-in which nothing was found (2, wrong use of a command, is click's).
+The CLI and the web app turn these into one Norwegian line (and the web app
+into a 4xx); anything else is an internal error. Exit codes differ by kind
+so scripts can tell a bad file from a plan in which nothing was found.
+`EXIT_CODES` is the table the README shows; a test holds the two together.
 """
+
+from __future__ import annotations
+
+USAGE = 2  # click's own code for a wrong command line
+INTERNAL = 70
+INTERRUPTED = 130
 
 
 class AlignmentError(Exception):
@@ -19,11 +26,13 @@ class InputError(AlignmentError):
 
 
 class NothingFoundError(AlignmentError):
+    """The plan was read, but no measures were found in it."""
+
     exit_code = 4
 
 
 class ReferenceDataError(AlignmentError):
-    """The reference tiltak file is broken."""
+    """A data file (the Byråd's tiltak, the rewordings, the checklist) is broken."""
 
     exit_code = 5
 
@@ -38,3 +47,23 @@ class OutputError(AlignmentError):
     """A report could not be written."""
 
     exit_code = 7
+
+
+class ReviewError(AlignmentError):
+    """An advisor's review file (or a review sent to the web app) is broken."""
+
+    exit_code = 8
+
+
+# (exit code, kind) as the README's table lists them.
+EXIT_CODES = (
+    (USAGE, "wrong use of the command"),
+    (InputError.exit_code, "the plan cannot be read"),
+    (NothingFoundError.exit_code, "no measures found"),
+    (ReferenceDataError.exit_code, "a bundled data file is broken"),
+    (ModelError.exit_code, "the model"),
+    (OutputError.exit_code, "the report cannot be written"),
+    (ReviewError.exit_code, "the review file is broken"),
+    (INTERNAL, "an internal error (a bug)"),
+    (INTERRUPTED, "interrupted with Ctrl-C"),
+)

@@ -18,12 +18,15 @@ import numpy as np
 import yaml
 
 from .errors import InputError
-from .match import MeasureMatch, TiltakVerdict, addressed_scores, judge
-from .segment import Measure
+from .match import addressed_scores, judge
+from .records import Measure, MeasureMatch, TiltakVerdict
+from .resources import data_path
+from .segment import READERS
 from .textnorm import fold
 
-GOLD_DIR = Path(__file__).resolve().parent.parent / "data" / "eval" / "gold"
+# The labelled plans live in the repository, not in the package: evaluation is for developers.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GOLD_DIR = PROJECT_ROOT / "data" / "eval" / "gold"
 
 
 @dataclass
@@ -49,10 +52,14 @@ def load_gold(path: Path) -> Gold:
 
 
 def gold_files(directory: Path = GOLD_DIR) -> list[Path]:
-    return sorted(directory.glob("*.yaml"))
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise InputError(f"{directory}: finner ingen fasitfiler. Kjør evaluate fra prosjektmappen (en kopi av "
+                         "kildekoden), der data/eval/gold ligger.")
+    return files
 
 
-def measures_for_snippet(snippet: str, measures: list[Measure]) -> list[str]:
+def measures_for_snippet(snippet: str, measures: tuple[Measure, ...]) -> list[str]:
     needle = fold(snippet)
     return [m.id for m in measures if needle in fold(f"{m.title} {m.text}")]
 
@@ -95,8 +102,8 @@ def threshold_separation(scores: np.ndarray, addressed: np.ndarray) -> tuple[flo
     return auc, ceiling
 
 
-def score_document(gold: Gold, measures: list[Measure], verdicts: list[TiltakVerdict],
-                   matches: list[MeasureMatch], addressed: np.ndarray) -> DocumentScore:
+def score_document(gold: Gold, measures: tuple[Measure, ...], verdicts: tuple[TiltakVerdict, ...],
+                   matches: tuple[MeasureMatch, ...], addressed: np.ndarray) -> DocumentScore:
     """`addressed` is each tiltak's score against the `partial` threshold (`match.addressed_scores`)."""
     tp = fp = fn = tn = exact = 0
     hits = hit_total = false_covered = 0
@@ -147,7 +154,7 @@ def score_document(gold: Gold, measures: list[Measure], verdicts: list[TiltakVer
     )
 
 
-def status_agreement(first: list[TiltakVerdict], second: list[TiltakVerdict]) -> float:
+def status_agreement(first: tuple[TiltakVerdict, ...], second: tuple[TiltakVerdict, ...]) -> float:
     """Share of tiltak with the same status in two runs (the clean vs the OCR'd Frogner)."""
     same = sum(a.status == b.status for a, b in zip(first, second))
     return same / len(first) if first else 1.0
@@ -157,7 +164,7 @@ def status_agreement(first: list[TiltakVerdict], second: list[TiltakVerdict]) ->
 # over-fitting shows as a gap between the two lines of `alignment evaluate`.
 TUNING_DOCUMENTS = ("frogner", "fjellvik", "solhogda")
 CHECK_DOCUMENTS = ("alna", "elvebakken")
-OCR_PAIR = (PROJECT_ROOT / "data" / "examples" / "frogner.txt", PROJECT_ROOT / "data" / "examples" / "frogner_ocr.txt")
+OCR_PAIR = ("examples/frogner.txt", "examples/frogner_ocr.txt")  # bundled data files
 
 
 @dataclass
@@ -176,19 +183,25 @@ class EvaluationResult:
         }
 
 
-def evaluate_all(matcher, gold_paths: list[Path] | None = None) -> EvaluationResult:
-    from .check import extract
+def evaluate_all(matcher, gold_paths: list[Path] | None = None,
+                 without_readers: frozenset[str] = frozenset()) -> EvaluationResult:
+    """Score the matcher on every labelled plan; `without_readers` leaves extraction readers out by name."""
+    from .ingest import read_document
+    from .segment import extract_measures
+
+    def measures_of(path: Path):
+        return extract_measures(read_document(path), without_readers)
 
     scores = []
     for path in gold_paths or gold_files():
         gold = load_gold(path)
-        _, measures = extract(gold.plan)
+        measures = measures_of(gold.plan)
         pair_scores = matcher.score(measures)
         verdicts, matches = judge(matcher.tiltak_, measures, pair_scores, matcher.settings)
         addressed = addressed_scores(pair_scores.fused, matcher.settings.top_k)
         scores.append(score_document(gold, measures, verdicts, matches, addressed))
-    clean = matcher.match(extract(OCR_PAIR[0])[1])[0]
-    ocr = matcher.match(extract(OCR_PAIR[1])[1])[0]
+    clean = matcher.match(measures_of(data_path(OCR_PAIR[0])))[0]
+    ocr = matcher.match(measures_of(data_path(OCR_PAIR[1])))[0]
     return EvaluationResult(scores, status_agreement(clean, ocr))
 
 
@@ -206,7 +219,7 @@ ABLATIONS = {
 
 
 def run_ablations(model: str | None = None, echo=print) -> None:
-    """One line per matcher variant, so each choice in `Settings` shows what it is worth."""
+    """One line per matcher variant and per extraction reader left out, so each choice shows what it is worth."""
     from dataclasses import replace
 
     from .embed import Embedder
@@ -216,11 +229,17 @@ def run_ablations(model: str | None = None, echo=print) -> None:
     embedder = Embedder(model)
     tiltak = load_reference().tiltak
     for label, change in ABLATIONS.items():
-        result = evaluate_all(Matcher(embedder, replace(DEFAULT_SETTINGS, **change)).fit(tiltak))
-        every = result.group(tuple(d.document for d in result.documents))
-        tuning, check = result.group(TUNING_DOCUMENTS), result.group(CHECK_DOCUMENTS)
-        echo(f"{label:<38} alle {every['accuracy']:.3f}/{every['precision']:.3f}/{every['recall']:.3f}  "
-             f"tuning {tuning['accuracy']:.3f}  kontroll {check['accuracy']:.3f}  OCR {result.ocr_agreement:.3f}")
+        _echo_ablation(echo, label, evaluate_all(Matcher(embedder, replace(DEFAULT_SETTINGS, **change)).fit(tiltak)))
+    matcher = Matcher(embedder).fit(tiltak)
+    for reader in READERS:
+        _echo_ablation(echo, f"uten leseren {reader.name}", evaluate_all(matcher, without_readers=frozenset({reader.name})))
+
+
+def _echo_ablation(echo, label: str, result: EvaluationResult) -> None:
+    every = result.group(tuple(d.document for d in result.documents))
+    tuning, check = result.group(TUNING_DOCUMENTS), result.group(CHECK_DOCUMENTS)
+    echo(f"{label:<38} alle {every['accuracy']:.3f}/{every['precision']:.3f}/{every['recall']:.3f}  "
+         f"tuning {tuning['accuracy']:.3f}  kontroll {check['accuracy']:.3f}  OCR {result.ocr_agreement:.3f}")
 
 
 def run_evaluation(model: str | None = None, details: bool = False, echo=print) -> EvaluationResult:

@@ -9,44 +9,14 @@ keeps them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .records import Document, Line, Table
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    number: int
-    page: int | None = None
-    heading_level: int = 0
-    bullet: bool = False  # an item of a Word list (its bullet glyph is not in the text)
-
-
-@dataclass(frozen=True)
-class Table:
-    rows: list[list[str]]
-    index: int
-    page: int | None = None
-    after_line: int = 0  # how many lines of the document precede the table
-
-
-@dataclass
-class Document:
-    name: str
-    source: str
-    format: str
-    lines: list[Line] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
 
 
 def read_document(path: str | Path, ocr: bool = False) -> Document:
@@ -119,7 +89,7 @@ def _read_text(path: Path) -> Document:
     text = decode_text(path.read_bytes())
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"{path}: teksten er for lang (over {MAX_TEXT_CHARS} tegn). Del opp planen.")
-    lines = [Line(line.text, line.number, None, _markdown_heading_level(line.text)) for line in _text_lines(text)]
+    lines = tuple(Line(line.text, line.number, None, _markdown_heading_level(line.text)) for line in _text_lines(text))
     return Document(path.stem, str(path), path.suffix.lower().lstrip("."), lines)
 
 
@@ -135,11 +105,12 @@ def _read_pdf(path: Path) -> Document:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
-    document = Document(path.stem, str(path), "pdf")
+    lines: list[Line] = []
+    tables: list[Table] = []
     try:
         with pdfplumber.open(path) as pdf:
             for page_number, page in enumerate(pdf.pages, start=1):
-                _read_pdf_page(page, page_number, document)
+                _read_pdf_page(page, page_number, lines, tables)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise InputError(f"{path}: PDF-en er kryptert. Lagre en kopi uten passord.") from exc
     except (PDFSyntaxError, PdfminerException) as exc:
@@ -148,6 +119,7 @@ def _read_pdf(path: Path) -> Document:
         raise InputError(f"{path}: er ikke en lesbar PDF (skadet eller feil format).") from exc
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise InputError(f"{path}: er ikke en lesbar PDF ({type(exc).__name__}).") from exc
+    document = Document(path.stem, str(path), "pdf", tuple(lines), tuple(tables))
     if not any(line.text.strip() for line in document.lines) and not document.tables:
         raise ScannedPdfError(
             f"{path}: PDF-en har ikke noe tekstlag (trolig skannet). Kjør igjen med --ocr for å tolke teksten."
@@ -185,7 +157,7 @@ def _read_pdf_with_ocr(path: Path) -> Document:
     return Document(path.stem, str(path), "pdf", document.lines, document.tables)
 
 
-def _read_pdf_page(page, page_number: int, document: Document) -> None:
+def _read_pdf_page(page, page_number: int, document_lines: list[Line], tables: list[Table]) -> None:
     """Text lines outside tables, and tables placed after the lines above them on the page."""
     found = page.find_tables()
     boxes = [table.bbox for table in found]
@@ -198,13 +170,13 @@ def _read_pdf_page(page, page_number: int, document: Document) -> None:
     source = page.filter(outside_tables) if boxes else page
     text_lines = source.extract_text_lines() if boxes else []
     text = source.extract_text() or ""
-    start = len(document.lines)
+    start = len(document_lines)
     lines = _text_lines(text, page_number, start + 1)
     for table in sorted(found, key=lambda t: t.bbox[1]):
         above = sum(1 for line in text_lines if line["top"] < table.bbox[1])
-        rows = [[(cell or "").strip() for cell in row] for row in table.extract()]
-        document.tables.append(Table(rows, len(document.tables) + 1, page_number, start + min(above, len(lines))))
-    document.lines.extend(lines)
+        rows = tuple(tuple((cell or "").strip() for cell in row) for row in table.extract())
+        tables.append(Table(rows, len(tables) + 1, page_number, start + min(above, len(lines))))
+    document_lines.extend(lines)
 
 
 def _read_docx(path: Path) -> Document:
@@ -221,12 +193,13 @@ def _read_docx(path: Path) -> Document:
         raise InputError(f"{path}: er ikke en lesbar Word-fil (.docx). Åpne og lagre den på nytt i Word.") from exc
     except Exception as exc:  # lxml and zipfile raise many kinds on damaged files
         raise InputError(f"{path}: er ikke en lesbar Word-fil ({type(exc).__name__}).") from exc
-    document = Document(path.stem, str(path), "docx")
-    _read_docx_blocks(word.element.body, word, document, Paragraph, DocxTable)
-    return document
+    lines: list[Line] = []
+    tables: list[Table] = []
+    _read_docx_blocks(word.element.body, word, lines, tables, Paragraph, DocxTable)
+    return Document(path.stem, str(path), "docx", tuple(lines), tuple(tables))
 
 
-def _read_docx_blocks(parent, word, document: Document, Paragraph, DocxTable) -> None:
+def _read_docx_blocks(parent, word, lines: list[Line], tables: list[Table], Paragraph, DocxTable) -> None:
     """Paragraphs and tables in order, also inside content controls (w:sdt) that templates use."""
     for block in parent.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
@@ -234,14 +207,12 @@ def _read_docx_blocks(parent, word, document: Document, Paragraph, DocxTable) ->
             paragraph = Paragraph(block, word)
             bullet = _docx_is_list_item(paragraph)
             for text in (paragraph.text or "").splitlines() or [""]:
-                document.lines.append(
-                    Line(text.rstrip(), len(document.lines) + 1, None, _docx_heading_level(paragraph), bullet)
-                )
+                lines.append(Line(text.rstrip(), len(lines) + 1, None, _docx_heading_level(paragraph), bullet))
         elif tag == "tbl":
             rows = _docx_table_rows(DocxTable(block, word))
-            document.tables.append(Table(rows, len(document.tables) + 1, None, len(document.lines)))
+            tables.append(Table(rows, len(tables) + 1, None, len(lines)))
         elif tag in ("sdt", "sdtContent", "customXml"):
-            _read_docx_blocks(block, word, document, Paragraph, DocxTable)
+            _read_docx_blocks(block, word, lines, tables, Paragraph, DocxTable)
 
 
 def _docx_is_list_item(paragraph) -> bool:
@@ -262,7 +233,7 @@ def _docx_heading_level(paragraph) -> int:
     return 0
 
 
-def _docx_table_rows(table) -> list[list[str]]:
+def _docx_table_rows(table) -> tuple[tuple[str, ...], ...]:
     """Cell texts per row; a merged cell (repeated by python-docx) counts once."""
     rows = []
     for row in table.rows:
@@ -272,5 +243,5 @@ def _docx_table_rows(table) -> list[list[str]]:
                 continue
             seen.add(id(cell._tc))
             cells.append(cell.text.strip())
-        rows.append(cells)
-    return rows
+        rows.append(tuple(cells))
+    return tuple(rows)

@@ -14,35 +14,11 @@ second, which a cached re-run of `check` cannot afford.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 
 import numpy as np
 
-from .textnorm import fold, repair_ocr
-
-NGRAM_RANGE = (3, 5)
-
-
-def lexical_form(text: str, repair: bool = True) -> str:
-    return re.sub(r"[^a-z0-9 ]+", " ", fold(repair_ocr(text) if repair else text))
-
-
-def char_wb_ngrams(text: str) -> Counter:
-    """Character n-grams inside word boundaries, padded with a space (sklearn's char_wb)."""
-    grams: Counter = Counter()
-    low, high = NGRAM_RANGE
-    for word in text.split():
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, high + 1):
-            if length < n:
-                if n == low:
-                    grams[padded] += 1
-                break
-            for i in range(length - n + 1):
-                grams[padded[i:i + n]] += 1
-    return grams
+from .textnorm import char_wb_ngrams, lexical_form
 
 
 class LexicalScorer:

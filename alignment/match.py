@@ -11,77 +11,12 @@ A tiltak's status is then the best evidence any measure gives it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from .lexical import LexicalScorer
-from .reference import Tiltak, load_paraphrases
-from .segment import Measure
+from .records import DEFAULT_SETTINGS, Evidence, Measure, MeasureMatch, Scores, Settings, Tiltak, TiltakVerdict
+from .reference import load_paraphrases
 from .textnorm import looks_ocred, recase_title, repair_ocr
-
-STATUSES = ("covered", "partial", "missing")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every number that turns scores into verdicts, in one place.
-
-    Chosen with `alignment evaluate` on the tuning plans (Frogner, Fjellvik,
-    Solhøgda) and checked on the others (Alna, Elvebakken); see README,
-    "Nøyaktighet". The fused score is a z-score, so the thresholds read as
-    "how many standard deviations above this measure's typical tiltak".
-    `partial` and the weight maximised tuning accuracy. `covered` only splits
-    covered from partial: 3.2 would agree better with the labels' three-way
-    status (0.761 against 0.711 over all plans) but flips one more tiltak
-    between Frogner's clean and OCR'd text (agreement 0.944 against 0.972).
-    """
-
-    embedding_weight: float = 0.8  # the rest goes to the lexical z-score
-    covered: float = 3.4  # fused z at or above: the tiltak is covered
-    partial: float = 2.6  # fused z at or above (and below covered): partly covered
-    top_k: int = 2  # a measure can be evidence for at most this many tiltak
-    measure_prompt: str = "STS"
-    tiltak_prompt: str = "STS"
-    include_title: bool = True  # embed "Goal title: measure text" rather than the text alone
-    include_heading: bool = False  # embed the Byråd list heading with each tiltak
-    recase_titles: bool = True  # goal titles in capitals put in sentence case before embedding
-    paraphrases: bool = True  # also compare with plain-language wordings of each tiltak (data/tiltak_omskrivinger.yaml)
-    ocr_repair: bool = True  # repair OCR'd Norwegian (only in plans that look OCR'd)
-
-
-DEFAULT_SETTINGS = Settings()
-
-
-@dataclass(frozen=True)
-class Evidence:
-    measure: Measure
-    score: float
-    embedding: float
-    lexical: float
-    by_reviewer: bool = False  # added by an advisor, not found by the matcher
-
-
-@dataclass
-class TiltakVerdict:
-    tiltak: Tiltak
-    status: str
-    score: float
-    evidence: list[Evidence] = field(default_factory=list)
-    decided_by: str = "model"  # "reviewer" once an advisor's review sets the status
-
-
-@dataclass
-class MeasureMatch:
-    measure: Measure
-    matches: list[tuple[str, float]]  # (tiltak id, fused score), best first
-
-
-@dataclass
-class Scores:
-    embedding: np.ndarray  # measures x tiltak cosine
-    lexical: np.ndarray  # measures x tiltak cosine
-    fused: np.ndarray  # measures x tiltak, row z-scores fused
 
 
 def measure_text(measure: Measure, include_title: bool = True, repair: bool = True, recase: bool = True) -> str:
@@ -115,12 +50,12 @@ class Matcher:
         self.embedder = embedder
         self.settings = settings
 
-    def fit(self, tiltak: list[Tiltak], paraphrases: dict[str, list[str]] | None = None) -> "Matcher":
+    def fit(self, tiltak: tuple[Tiltak, ...], paraphrases: dict[str, list[str]] | None = None) -> "Matcher":
         """Learn the tiltak side; `paraphrases` are extra wordings per tiltak id (a measure's best counts).
 
         Without `paraphrases`, the bundled ones are used when `settings.paraphrases` is on.
         """
-        self.tiltak_ = list(tiltak)
+        self.tiltak_ = tuple(tiltak)
         if paraphrases is None and self.settings.paraphrases:
             paraphrases = load_paraphrases([t.id for t in self.tiltak_])
         texts = [tiltak_text(t, self.settings.include_heading) for t in self.tiltak_]
@@ -142,11 +77,13 @@ class Matcher:
                 np.maximum(similarity[:, owner], extra[:, column], out=similarity[:, owner])
         return similarity
 
-    def score(self, measures: list[Measure]) -> Scores:
+    def score(self, measures: tuple[Measure, ...]) -> Scores:
+        if not hasattr(self, "tiltak_"):
+            raise RuntimeError("Matcher.fit must be called before score or match")
         n = len(self.tiltak_)
         if not measures:
             empty = np.zeros((0, n), dtype=np.float32)
-            return Scores(empty, empty, empty)
+            return _read_only(Scores(empty, empty, empty))
         repair = self.settings.ocr_repair and looks_ocred([f"{m.title} {m.text}" for m in measures])
         texts = [measure_text(m, self.settings.include_title, repair, self.settings.recase_titles) for m in measures]
         vectors = self.embedder.encode(texts, self.settings.measure_prompt)
@@ -154,27 +91,34 @@ class Matcher:
         lexical = self.lexical_.similarity(texts, repair=False)  # folding makes the recasing moot here
         weight = self.settings.embedding_weight
         fused = weight * row_z(embedding) + (1 - weight) * row_z(lexical)
-        return Scores(embedding, lexical, fused)
+        return _read_only(Scores(embedding, lexical, fused))
 
-    def match(self, measures: list[Measure]) -> tuple[list[TiltakVerdict], list[MeasureMatch]]:
+    def match(self, measures: tuple[Measure, ...]) -> tuple[tuple[TiltakVerdict, ...], tuple[MeasureMatch, ...]]:
         return judge(self.tiltak_, measures, self.score(measures), self.settings)
 
 
+def _read_only(scores: Scores) -> Scores:
+    for matrix in (scores.embedding, scores.lexical, scores.fused):
+        matrix.setflags(write=False)
+    return scores
+
+
 def judge(
-    tiltak: list[Tiltak], measures: list[Measure], scores: Scores, settings: Settings
-) -> tuple[list[TiltakVerdict], list[MeasureMatch]]:
-    """Verdicts per tiltak and matches per measure from the fused scores (pure, deterministic)."""
+    tiltak: tuple[Tiltak, ...], measures: tuple[Measure, ...], scores: Scores, settings: Settings
+) -> tuple[tuple[TiltakVerdict, ...], tuple[MeasureMatch, ...]]:
+    """Verdicts per tiltak and matches per measure from the fused scores (pure, deterministic).
+
+    Each verdict also carries its best `settings.candidates` measures, allowed
+    or not: where the verdict is wrong, the right evidence is nearly always
+    among them, so a reviewer picks it from there.
+    """
     fused = scores.fused
     allowed = candidate_mask(fused, settings.top_k) & (fused >= settings.partial)
     verdicts = []
     for j, item in enumerate(tiltak):
-        rows = [i for i in range(len(measures)) if allowed[i, j]]
-        rows.sort(key=lambda i: (-fused[i, j], i))
-        evidence = [
-            Evidence(measures[i], round(float(fused[i, j]), 3), round(float(scores.embedding[i, j]), 3),
-                     round(float(scores.lexical[i, j]), 3))
-            for i in rows
-        ]
+        ranked = sorted(range(len(measures)), key=lambda i: (-fused[i, j], i))
+        evidence = tuple(_evidence(measures[i], scores, i, j) for i in ranked if allowed[i, j])
+        candidates = tuple(_evidence(measures[i], scores, i, j) for i in ranked[:settings.candidates])
         best = float(fused[:, j].max()) if len(measures) else 0.0
         if evidence and evidence[0].score >= settings.covered:
             status = "covered"
@@ -182,8 +126,14 @@ def judge(
             status = "partial"
         else:
             status = "missing"
-        verdicts.append(TiltakVerdict(item, status, round(best, 3), evidence))
+        verdicts.append(TiltakVerdict(item, status, round(best, 3), evidence, candidates=candidates))
+    verdicts = tuple(verdicts)
     return verdicts, measure_matches(measures, verdicts)
+
+
+def _evidence(measure: Measure, scores: Scores, i: int, j: int) -> Evidence:
+    return Evidence(measure, round(float(scores.fused[i, j]), 3), round(float(scores.embedding[i, j]), 3),
+                    round(float(scores.lexical[i, j]), 3))
 
 
 def candidate_mask(fused: np.ndarray, top_k: int) -> np.ndarray:
@@ -206,10 +156,10 @@ def addressed_scores(fused: np.ndarray, top_k: int) -> np.ndarray:
     return np.where(candidate_mask(fused, top_k), fused, -np.inf).max(axis=0)
 
 
-def measure_matches(measures: list[Measure], verdicts: list[TiltakVerdict]) -> list[MeasureMatch]:
+def measure_matches(measures: tuple[Measure, ...], verdicts: tuple[TiltakVerdict, ...]) -> tuple[MeasureMatch, ...]:
     """Per measure, the tiltak it is evidence for (best first); none makes it a local addition."""
     links: dict[str, list[tuple[str, float]]] = {m.id: [] for m in measures}
     for verdict in verdicts:
         for evidence in verdict.evidence:
             links[evidence.measure.id].append((verdict.tiltak.id, evidence.score))
-    return [MeasureMatch(m, sorted(links[m.id], key=lambda h: (-h[1], h[0]))) for m in measures]
+    return tuple(MeasureMatch(m, tuple(sorted(links[m.id], key=lambda h: (-h[1], h[0])))) for m in measures)

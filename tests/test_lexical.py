@@ -1,7 +1,8 @@
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from alignment.lexical import LexicalScorer, lexical_form
+from alignment.lexical import LexicalScorer
+from alignment.textnorm import lexical_form
 from alignment.reference import load_reference
 
 

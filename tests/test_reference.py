@@ -2,7 +2,7 @@ import pytest
 import yaml
 
 from alignment.errors import ReferenceDataError
-from alignment.reference import DEFAULT_REFERENCE, load_reference
+from alignment.reference import default_reference_path, load_reference
 
 
 def test_bundled_reference_has_the_36_tiltak():
@@ -28,7 +28,7 @@ def test_tiltak_carry_owner_letter_and_verbatim_text():
 
 
 def _broken(tmp_path, mutate):
-    data = yaml.safe_load(DEFAULT_REFERENCE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(default_reference_path().read_text(encoding="utf-8"))
     mutate(data)
     path = tmp_path / "tiltak.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

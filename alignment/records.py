@@ -1,0 +1,419 @@
+"""Every record the stages pass to each other, frozen, in one place.
+
+Stages import records, not each other: a renderer needs to know what a
+verdict is, not how the matcher made it. Nothing here changes after it is
+made; a review produces a new `Analysis` rather than editing verdicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+from urllib.parse import quote
+
+import numpy as np
+
+STATUSES = ("covered", "partial", "missing")
+STATUS_LABELS = {"covered": "Dekket", "partial": "Delvis", "missing": "Mangler"}
+OWNERS = ("bydel", "by", "felles")
+OWNER_LABELS = {"bydel": "Bydelen", "felles": "Felles", "by": "Byen"}  # district to city, as the menus list them
+# Who must act, as the summary groups it: (key, label, owners).
+OWNER_GROUPS = (("district", "Bydelen skal handle (bydel og felles)", ("bydel", "felles")), ("city", "Byens ansvar", ("by",)))
+
+
+# --- the plan as read ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    number: int
+    page: Optional[int] = None
+    heading_level: int = 0
+    bullet: bool = False  # an item of a Word list (its bullet glyph is not in the text)
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[str, ...], ...]
+    index: int
+    page: Optional[int] = None
+    after_line: int = 0  # how many lines of the document precede the table
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    source: str
+    format: str
+    lines: tuple[Line, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One of the district's measures (a *tiltak* in the plan), as the readers found it."""
+
+    id: str
+    section: str
+    title: str
+    text: str
+    ansvar: tuple[str, ...] = ()
+    line: Optional[int] = None
+    page: Optional[int] = None
+    layout: str = ""
+    group: str = ""
+    frist: str = ""
+    row: Optional[int] = None  # the table row, for measures read from a real table
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"side {self.page}")
+        if self.row is not None:
+            parts.append(f"{self.layout}, rad {self.row}")
+        elif self.line is not None:
+            parts.append(f"linje {self.line}")
+        return ", ".join(parts)
+
+
+# --- the Byråd's strategy -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Tiltak:
+    id: str
+    section: str
+    section_printed: bool
+    letter: str
+    strategy: str
+    heading: str
+    owner: str
+    text: str
+
+    @property
+    def owner_label(self) -> str:
+        return OWNER_LABELS[self.owner]
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str
+    goals: tuple[Statement, ...]
+    strategies: tuple[Statement, ...]
+    tiltak: tuple[Tiltak, ...]
+
+    def strategy_text(self, strategy_id: str) -> str:
+        return next(s.text for s in self.strategies if s.id == strategy_id)
+
+    @property
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(section, heading, strategy id) per Byråd list, in the source's order."""
+        seen: dict[str, tuple[str, str, str]] = {}
+        for item in self.tiltak:
+            seen.setdefault(item.section, (item.section, item.heading, item.strategy))
+        return list(seen.values())
+
+
+# --- matching ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Settings:
+    """Every number that turns scores into verdicts, in one place.
+
+    Chosen with `alignment evaluate` on the tuning plans (Frogner, Fjellvik,
+    Solhøgda) and checked on the others (Alna, Elvebakken); see README,
+    "Nøyaktighet". The fused score is a z-score, so the thresholds read as
+    "how many standard deviations above this measure's typical tiltak".
+    `partial` and the weight maximised tuning accuracy. `covered` only splits
+    covered from partial: 3.2 would agree better with the labels' three-way
+    status (0.761 against 0.711 over all plans) but flips one more tiltak
+    between Frogner's clean and OCR'd text (agreement 0.944 against 0.972).
+    """
+
+    embedding_weight: float = 0.8  # the rest goes to the lexical z-score
+    covered: float = 3.4  # fused z at or above: the tiltak is covered
+    partial: float = 2.6  # fused z at or above (and below covered): partly covered
+    top_k: int = 2  # a measure can be evidence for at most this many tiltak
+    measure_prompt: str = "STS"
+    tiltak_prompt: str = "STS"
+    include_title: bool = True  # embed "Goal title: measure text" rather than the text alone
+    include_heading: bool = False  # embed the Byråd list heading with each tiltak
+    recase_titles: bool = True  # goal titles in capitals put in sentence case before embedding
+    paraphrases: bool = True  # also compare with plain-language wordings of each tiltak (alignment/data/tiltak_omskrivinger.yaml)
+    ocr_repair: bool = True  # repair OCR'd Norwegian (only in plans that look OCR'd)
+    candidates: int = 3  # measures shown per tiltak for a reviewer to pick from, whatever the verdict
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(frozen=True, eq=False)
+class Scores:
+    """Measures × tiltak: embedding cosine, lexical cosine, and the fused row z-scores (read-only arrays).
+
+    Compared by identity: arrays have no single truth value.
+    """
+
+    embedding: np.ndarray
+    lexical: np.ndarray
+    fused: np.ndarray
+
+
+@dataclass(frozen=True)
+class Evidence:
+    measure: Measure
+    score: float
+    embedding: float
+    lexical: float
+    by_reviewer: bool = False  # added by an advisor, not found by the matcher
+
+
+@dataclass(frozen=True)
+class TiltakVerdict:
+    tiltak: Tiltak
+    status: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+    decided_by: str = "model"  # "reviewer" once an advisor's review sets the status
+    candidates: tuple[Evidence, ...] = ()  # the best-scoring measures for this tiltak, whatever the verdict
+
+
+@dataclass(frozen=True)
+class MeasureMatch:
+    measure: Measure
+    matches: tuple[tuple[str, float], ...]  # (tiltak id, fused score), best first
+
+
+# --- KoRus's checklist ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    title: str
+    description: str
+    min_signs: int
+    signs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    line: int
+    page: Optional[int]
+    text: str
+    sign: str
+
+
+@dataclass(frozen=True)
+class ChecklistResult:
+    item: ChecklistItem
+    found: bool
+    hits: tuple[Hit, ...] = ()
+    signs_found: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeasureCheck:
+    measure: Measure
+    has_ansvar: bool
+    has_deadline: bool
+
+
+# --- an advisor's review -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    tiltak_id: str
+    status: Optional[str] = None
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    comment: str = ""
+    reviewer: str = ""
+    date: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.status or self.add or self.remove or self.comment)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review file as read: the machine's evidence then, the measures then, and the decisions."""
+
+    source: str
+    plan: str
+    machine_evidence: dict = field(default_factory=dict)  # tiltak id -> measure ids the machine gave then
+    measures: dict = field(default_factory=dict)  # measure id at review time -> its text then
+    decisions: dict = field(default_factory=dict)  # tiltak id -> Decision
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """What the report shows of a reviewer's decision on one tiltak."""
+
+    model_status: str
+    status: Optional[str]
+    reviewer: str
+    date: str
+    comment: str
+    needs_new_look: bool
+    why_new_look: str
+
+    @property
+    def disagrees(self) -> bool:
+        return self.status is not None and self.status != self.model_status
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    notes: dict  # tiltak id -> ReviewNote
+    new_measures: tuple[Measure, ...]
+    source: str
+    renumbered: bool  # the plan changed: the file's measure numbers are those of the reviewed draft
+    reviewed_plan: str
+
+
+# --- the finished analysis --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CoverageRow:
+    label: str
+    covered: int
+    partial: int
+    missing: int
+
+    @property
+    def total(self) -> int:
+        return self.covered + self.partial + self.missing
+
+    @property
+    def addressed_share(self) -> float:
+        return (self.covered + self.partial) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class TiltakList:
+    """One of the Byråd's lists (5.1.1, 5.2.1, ...) with its verdicts."""
+
+    section: str
+    heading: str
+    strategy: str
+    verdicts: tuple[TiltakVerdict, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and groupings every output shows, computed once from the verdicts."""
+
+    counts: CoverageRow
+    by_strategy: tuple[tuple[str, CoverageRow, CoverageRow], ...]  # strategy text, district-owned, city-owned
+    by_owner: tuple[CoverageRow, ...]
+    lists: tuple[TiltakList, ...]
+    local_measures: tuple[Measure, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which plan an analysis is of: the file, and the district it names."""
+
+    name: str  # the file's stem
+    source: str
+    format: str
+    title: str  # "Bydel Frogner" when the plan names its district, else the file's stem
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One plan, read and judged: everything any output shows, and nothing an output adds."""
+
+    plan: Plan
+    document: Document
+    measures: tuple[Measure, ...]
+    scores: Scores
+    machine_verdicts: tuple[TiltakVerdict, ...]  # the matcher's, kept for the review file and the workbench
+    verdicts: tuple[TiltakVerdict, ...]  # what the report says: the machine's, or a reviewer's where one decided
+    matches: tuple[MeasureMatch, ...]
+    checklist: tuple[ChecklistResult, ...]
+    measure_checks: tuple[MeasureCheck, ...]
+    summary: Summary
+    reference: Reference
+    model: str
+    settings: Settings
+    review: Optional[ReviewOutcome] = None
+
+    def verdict(self, tiltak_id: str) -> TiltakVerdict:
+        return next(v for v in self.verdicts if v.tiltak.id == tiltak_id)
+
+    @property
+    def checklist_found(self) -> int:
+        return sum(result.found for result in self.checklist)
+
+    @property
+    def with_ansvar(self) -> int:
+        return sum(check.has_ansvar for check in self.measure_checks)
+
+    @property
+    def with_deadline(self) -> int:
+        return sum(check.has_deadline for check in self.measure_checks)
+
+
+# --- several plans ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanFailure:
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class District:
+    """A plan in a comparison: its column name and the stem its report files get."""
+
+    name: str
+    stem: str
+    analysis: Analysis
+
+    @property
+    def report_file(self) -> str:
+        return f"{quote(self.stem)}.html"
+
+    def verdict(self, tiltak_id: str) -> TiltakVerdict:
+        return self.analysis.verdict(tiltak_id)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    tiltak: Tiltak
+    strategy: str
+    cells: tuple[tuple[District, TiltakVerdict], ...]
+
+    @property
+    def statuses(self) -> str:
+        return " ".join(sorted({v.status for _, v in self.cells}))
+
+
+@dataclass(frozen=True)
+class MatrixGroup:
+    strategy_id: str
+    strategy: str
+    section: str
+    heading: str
+    rows: tuple[MatrixRow, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    districts: tuple[District, ...]
+    failures: tuple[PlanFailure, ...]
+    reference: Reference
+    groups: tuple[MatrixGroup, ...]
+    uncovered: tuple[Tiltak, ...]

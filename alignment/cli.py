@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -21,7 +22,24 @@ class UserFacingError(click.ClickException):
         self.exit_code = error.exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"Feil: {self.format_message()}", err=True)
+        click.echo(f"Feil: {printable(self.format_message())}", err=True)
+
+
+def printable(text: str) -> str:
+    """Text from a plan or a file name, safe for a terminal: control characters (escape sequences,
+    line breaks) are shown as codes, so one message stays one line and a plan cannot drive the terminal."""
+    return "".join(_code(ch) if unicodedata.category(ch) in _UNPRINTABLE else ch for ch in text)
+
+
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # controls, format marks (bidi), line breaks
+
+
+def _code(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+
+
+# Paths are checked by the library (exit 3 and a Norwegian line), not by click (exit 2, English).
+PATH = click.Path(path_type=Path, readable=False)
 
 
 _CLICK_PHRASES = {
@@ -42,17 +60,28 @@ def _norwegian(message: str) -> str:
     return message
 
 
+def _file_name_hint(error: click.UsageError, command: str, args: list[str]) -> str:
+    """A plan named '-B.txt' reads as options ('-B'); say how to pass it as a file."""
+    option = getattr(error, "option_name", "") or ""
+    if not isinstance(error, click.NoSuchOption) or not option:
+        return ""
+    name = next((a for a in args if a.startswith(option) and (Path(a).suffix or Path(a).exists())), "")
+    return f" Er «{printable(name)}» et filnavn? Skriv -- foran det: {command} -- {printable(name)}." if name else ""
+
+
 class AlignmentGroup(click.Group):
     """Runs commands so that bad input never ends in a traceback (unless --debug)."""
 
-    def main(self, *args, **kwargs):
+    def main(self, args=None, *rest, **kwargs):
         """Usage errors as one Norwegian line, like every other error."""
+        args = list(sys.argv[1:] if args is None else args)
         kwargs["standalone_mode"] = False
         try:
-            result = super().main(*args, **kwargs)
+            result = super().main(args, *rest, **kwargs)
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "alignment"
-            click.echo(f"Feil: {_norwegian(error.format_message())} Se '{command} --help'.", err=True)
+            click.echo(f"Feil: {printable(_norwegian(error.format_message()))}{_file_name_hint(error, command, args)} "
+                       f"Se '{command} --help'.", err=True)
             sys.exit(error.exit_code)
         except click.ClickException as error:
             error.show()
@@ -80,7 +109,8 @@ class AlignmentGroup(click.Group):
         except Exception as error:  # a bug of ours: one line, and the way to see more
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Intern feil ({type(error).__name__}: {error}). Kjør igjen med --debug og meld fra.", err=True)
+            click.echo(f"Intern feil ({type(error).__name__}: {printable(str(error))}). Kjør igjen med --debug og meld fra.",
+                       err=True)
             ctx.exit(INTERNAL)
 
 
@@ -94,15 +124,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.argument("plan", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+@click.argument("plan", type=PATH)
+@click.option("--out", "out_dir", type=PATH, default=Path("reports"), show_default=True,
               help="Mappe for rapportene.")
 @click.option("--model", default=None, help="sentence-transformers-modell (navn eller sti); ellers ALIGNMENT_MODEL eller EmbeddingGemma.")
-@click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak (standard: den som følger med).")
+@click.option("--reference", type=PATH, default=None, help="YAML med Byrådets tiltak (standard: den som følger med).")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
 @click.option("--format", "formats", default="html,json", show_default=True,
               help="Hvilke filer som skrives, kommaseparert: html, json.")
-@click.option("--review", "review", type=click.Path(path_type=Path), default=None,
+@click.option("--review", "review", type=PATH, default=None,
               help="Rådgivers vurderingsfil (standard: <plan>.review.yaml ved siden av rapporten, om den finnes).")
 def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str,
           review: Path | None) -> None:
@@ -125,18 +155,18 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, 
     if review is not None:
         analysis = apply_review(analysis, load_review(review, [t.id for t in analysis.reference.tiltak]))
         decided = sum(v.decided_by == "reviewer" for v in analysis.verdicts)
-        click.echo(f"Brukte vurderinger fra {review} ({decided} tiltak avgjort av rådgiver).")
+        click.echo(f"Brukte vurderinger fra {printable(str(review))} ({decided} tiltak avgjort av rådgiver).")
     written = write_report(analysis, out_dir, chosen)
     template = write_review_template(analysis, out_dir)
     if template is not None:
         written.append(template)
     counts = analysis.summary.counts
     click.echo(
-        f"{analysis.document.name}: {len(analysis.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
+        f"{printable(analysis.document.name)}: {len(analysis.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
         f"{counts.covered} dekket, {counts.partial} delvis, {counts.missing} mangler."
     )
     for path in written:
-        click.echo(f"  skrev {path}")
+        click.echo(f"  skrev {printable(str(path))}")
     if not analysis.measures:
         raise NothingFoundError(
             f"{plan}: fant ingen tiltak i planen; rapporten er skrevet og sier det. "
@@ -153,11 +183,11 @@ def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @main.command()
-@click.argument("plans", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+@click.argument("plans", nargs=-1, type=PATH)
+@click.option("--out", "out_dir", type=PATH, default=Path("reports"), show_default=True,
               help="Mappe for sammenligningen og hver plans rapport.")
 @click.option("--model", default=None, help="Modell som i check.")
-@click.option("--reference", type=click.Path(path_type=Path), default=None, help="YAML med Byrådets tiltak.")
+@click.option("--reference", type=PATH, default=None, help="YAML med Byrådets tiltak.")
 @click.option("--format", "formats", default="html,csv,xlsx,json", show_default=True,
               help="Hvilke filer som skrives, kommaseparert: html, csv, xlsx, json.")
 @click.option("--quiet", is_flag=True, help="Ingen fremdriftsvisning.")
@@ -179,19 +209,19 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference
     else:
         comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir, ocr=ocr)
     for failure in comparison.failures:
-        click.echo(f"Feil: {failure.message}", err=True)
+        click.echo(f"Feil: {printable(failure.message)}", err=True)
     written = write_comparison(comparison, out_dir, chosen)
     for district in comparison.districts:
         row = district.analysis.summary.counts
-        click.echo(f"{district.name}: {row.covered} dekket, {row.partial} delvis, {row.missing} mangler")
+        click.echo(f"{printable(district.name)}: {row.covered} dekket, {row.partial} delvis, {row.missing} mangler")
     for path in written:
-        click.echo(f"  skrev {path}")
+        click.echo(f"  skrev {printable(str(path))}")
     if comparison.failures:
         click.get_current_context().exit(3)
 
 
 @main.command()
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", type=PATH)
 @click.option("--json", "as_json", is_flag=True, help="Skriv tiltakene som JSON.")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
 def extract(plan: Path, as_json: bool, ocr: bool) -> None:
@@ -205,15 +235,15 @@ def extract(plan: Path, as_json: bool, ocr: bool) -> None:
         click.echo(json.dumps({"plan": {"name": document.name, "source": document.source},
                                "measures": [measure_json(m) for m in measures]}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{document.name}: {len(measures)} tiltak")
+    click.echo(f"{printable(document.name)}: {len(measures)} tiltak")
     for m in measures:
         where = f" ({m.location})" if m.location else ""
-        click.echo(f"\n{m.id}{where} · {m.section}")
+        click.echo(f"\n{m.id}{where} · {printable(m.section)}")
         if m.title:
-            click.echo(f"  MÅL: {m.title}")
-        click.echo(f"  TILTAK: {m.text}")
+            click.echo(f"  MÅL: {printable(m.title)}")
+        click.echo(f"  TILTAK: {printable(m.text)}")
         if m.ansvar:
-            click.echo(f"  ANSVAR: {', '.join(m.ansvar)}")
+            click.echo(f"  ANSVAR: {printable(', '.join(m.ansvar))}")
 
 
 @main.group()

@@ -8,6 +8,8 @@ an unchanged plan neither imports torch nor loads the model.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import hashlib
 import os
 import tempfile
@@ -17,6 +19,7 @@ import numpy as np
 
 from . import model_store
 from .errors import ModelError
+from .resources import user_home
 
 CACHE_VERSION = 1
 
@@ -25,7 +28,7 @@ def cache_home() -> Path:
     base = os.environ.get("ALIGNMENT_CACHE")
     if base:
         return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(user_home() / ".cache")
     return Path(xdg) / "alignment"
 
 
@@ -44,24 +47,45 @@ def resolve_model(model: str | None) -> tuple[str, str]:
         if not (candidate / "modules.json").is_file() and not (candidate / "config.json").is_file():
             raise ModelError(f"{candidate}: er ikke en sentence-transformers-modell (mangler modules.json).")
         return str(candidate.resolve()), f"path-{hashlib.sha256(str(candidate.resolve()).encode()).hexdigest()[:16]}"
+    if not _in_hub_cache(model):
+        raise ModelError(f"Modellen '{model}' finnes verken som mappe eller i den lokale Hugging Face-cachen, og "
+                         "ingenting lastes ned under kjøring. Oppgi mappen til modellen, eller bruk standardmodellen "
+                         "(alignment model install).")
     return model, f"name-{hashlib.sha256(model.encode()).hexdigest()[:16]}"
 
 
+def _in_hub_cache(name: str) -> bool:
+    """Is a Hugging Face model of this name already downloaded? (Names without an owner are sentence-transformers'.)"""
+    hub = os.environ.get("HF_HUB_CACHE") or str(Path(os.environ.get("HF_HOME") or user_home() / ".cache" / "huggingface")
+                                                  / "hub")
+    names = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    return any((Path(hub) / f"models--{n.replace('/', '--')}" / "snapshots").is_dir() for n in names)
+
+
 class EmbeddingCache:
-    """Vectors keyed by model, prompt and text, in one .npz per model."""
+    """Vectors keyed by model, prompt and text, in one .npz per model.
+
+    Several processes (two `check`s, the workbench and a `check`) may add to
+    one cache at once: saving takes a file lock, merges what is on disk with
+    what this process added, and replaces the file atomically, so no writer's
+    vectors are lost.
+    """
 
     def __init__(self, model_key: str, directory: Path | None = None) -> None:
         self.path = (directory or cache_home()) / f"embeddings-v{CACHE_VERSION}-{model_key}.npz"
-        self._vectors: dict[str, np.ndarray] = {}
-        self._dirty = False
-        if self.path.is_file():
-            try:
-                with np.load(self.path, allow_pickle=False) as data:
-                    keys = [str(k) for k in data["keys"]]
-                    matrix = data["vectors"]
-                self._vectors = dict(zip(keys, matrix))
-            except Exception:  # noqa: BLE001 - a damaged cache (truncated, not a zip, ...) is rebuilt
-                self._vectors = {}
+        self._vectors: dict[str, np.ndarray] = self._read()
+        self._added: set[str] = set()
+
+    def _read(self) -> dict[str, np.ndarray]:
+        if not self.path.is_file():
+            return {}
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                keys = [str(k) for k in data["keys"]]
+                matrix = data["vectors"]
+            return dict(zip(keys, matrix))
+        except Exception:  # noqa: BLE001 - a damaged cache (truncated, not a zip, ...) is rebuilt
+            return {}
 
     @staticmethod
     def key(prompt: str, text: str) -> str:
@@ -71,26 +95,47 @@ class EmbeddingCache:
         return self._vectors.get(self.key(prompt, text))
 
     def put(self, prompt: str, text: str, vector: np.ndarray) -> None:
-        self._vectors[self.key(prompt, text)] = vector.astype(np.float32)
-        self._dirty = True
+        key = self.key(prompt, text)
+        self._vectors[key] = vector.astype(np.float32)
+        self._added.add(key)
 
     def save(self) -> None:
-        if not self._dirty:
+        if not self._added:
             return
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            keys = sorted(self._vectors)
-            fd, tmp = tempfile.mkstemp(prefix=".emb-", suffix=".npz", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-            self._dirty = False
+            with open(self.path.with_suffix(".lock"), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                merged = self._read() | {key: self._vectors[key] for key in self._added}
+                keys = sorted(merged)
+                fd, tmp = tempfile.mkstemp(prefix=".emb-", suffix=".npz", dir=self.path.parent)
+                with os.fdopen(fd, "wb") as handle:
+                    np.savez(handle, keys=np.array(keys), vectors=np.stack([merged[k] for k in keys]))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self.path)
+            self._vectors = merged
+            self._added = set()
         except OSError:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)  # the cache only saves time: never fail a run over it
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(model_path: str):
+    """The sentence-transformers model, fp32 on CPU, loaded once per process (a server pays the load once)."""
+    os.environ["HF_HUB_OFFLINE"] = "1"  # the tool promises no network at run time
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import torch
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()
+    torch.manual_seed(0)
+    return SentenceTransformer(model_path, device="cpu", model_kwargs={"torch_dtype": torch.float32})
 
 
 class Embedder:
@@ -108,21 +153,8 @@ class Embedder:
 
     def _load(self):
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             try:
-                import torch
-                import transformers
-                from sentence_transformers import SentenceTransformer
-
-                transformers.utils.logging.disable_progress_bar()
-
-                torch.manual_seed(0)
-                self._model = SentenceTransformer(
-                    self.model_path, device="cpu", model_kwargs={"torch_dtype": torch.float32}
-                )
+                self._model = load_model(self.model_path)
             except Exception as exc:
                 default = self.model_path == str(model_store.default_model_dir())
                 hint = model_store.INSTALL_HINT if default else (

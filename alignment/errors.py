@@ -8,6 +8,8 @@ so scripts can tell a bad file from a plan in which nothing was found.
 
 from __future__ import annotations
 
+import errno
+
 USAGE = 2  # click's own code for a wrong command line
 INTERNAL = 70
 INTERRUPTED = 130
@@ -67,3 +69,22 @@ EXIT_CODES = (
     (INTERNAL, "an internal error (a bug)"),
     (INTERRUPTED, "interrupted with Ctrl-C"),
 )
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "disken er full",
+    errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.EACCES: "mangler tilgang",
+    errno.EPERM: "mangler tilgang",
+    errno.ENOENT: "finnes ikke",
+    errno.ENOTDIR: "en del av stien er ikke en mappe",
+    errno.EISDIR: "er en mappe",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.EIO: "lese- eller skrivefeil på disken",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The operating system's reason in Norwegian, for the common cases; the English one otherwise."""
+    return _OS_REASONS.get(error.errno, error.strerror or type(error).__name__)

@@ -1,22 +1,48 @@
-"""Read a plan file into lines and tables, whatever its format.
+"""Read a plan file into lines and tables, whatever its format, and refuse what is not a plan.
 
 District plans arrive as PDFs with a text layer, Word files, or text that
 was OCR'd from a scan. Everything downstream works on `Document`: the text
 as numbered lines (with the page where the format has pages) and the real
 tables as rows of cell texts, so a table's columns survive when the format
 keeps them.
+
+Files come from users and, in the workbench, from uploads, so nothing about
+them is trusted: only regular files are opened, reads stop at a byte limit,
+the format is told by the content (a Word file named .txt is read as Word),
+zip members are checked before anything inflates them, and PDF and Word
+parsing runs in a capped child process (`formats`). Every refusal is one
+Norwegian line naming the file and what to do.
 """
 
 from __future__ import annotations
 
+import errno
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, os_reason
+from .formats import (DAMAGED, ENCRYPTED, NOT_WORD, TIMED_OUT, TOO_BIG, TOO_MANY_PAGES, MAX_PAGES,
+                      PARSE_TIMEOUT_SECONDS, ParseFailure, parse_binary)
 from .records import Document, Line, Table
+from .untrusted import NotRegularFile, TooLarge, read_regular_file
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a Word file's members inflated, pictures included
+MAX_ZIP_RATIO = 100  # inflated : compressed, for any member over 1 MB (text XML compresses about 10 : 1)
+MAX_ZIP_MEMBERS = 5000
+MAX_CONTROL_SHARE = 0.05  # more control characters than this (and at least MIN_CONTROLS), and "text" is binary
+MIN_CONTROLS = 32
+# 8-bit encodings a Norwegian plan may come in besides UTF-8; multi-byte ones without a BOM are told by their NULs.
+TEXT_ENCODINGS = ("utf_8", "utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be", "cp1252", "latin_1", "cp865", "mac_roman")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_LIMITS_MB = MAX_FILE_BYTES // (1024 * 1024)
 
 
 def read_document(path: str | Path, ocr: bool = False) -> Document:
@@ -26,71 +52,133 @@ def read_document(path: str | Path, ocr: bool = False) -> Document:
     a temporary copy; the plan itself is never written.
     """
     path = Path(path)
-    _check_readable(path)
-    suffix = path.suffix.lower()
-    if suffix in (".txt", ".md"):
-        document = _read_text(path)
-    elif suffix == ".pdf":
-        try:
-            document = _read_pdf(path)
-        except ScannedPdfError:
-            if not ocr:
-                raise
-            document = _read_pdf_with_ocr(path)
-    else:
-        document = _read_docx(path)
-    if not any(line.text.strip() for line in document.lines) and not document.tables:
-        raise InputError(f"{path}: filen er tom. Velg en plan med tekst.")
-    return document
+    return parse_document(read_plan_bytes(path), path.name, str(path), ocr=ocr)
 
 
-def _check_readable(path: Path) -> None:
-    if not path.exists():
-        raise InputError(f"{path}: finner ikke filen. Sjekk stien.")
+def read_plan_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file only (links followed), never more than the size limit."""
     if path.is_dir():
         raise InputError(f"{path}: er en mappe, ikke en fil. Oppgi en planfil.")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        formats = ", ".join(SUPPORTED_SUFFIXES)
-        raise InputError(f"{path}: ukjent filtype '{path.suffix}'. Støttede formater: {formats}.")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"{path}: filen er for stor ({size // (1024 * 1024)} MB; grensen er "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB). Del opp planen."
-        )
+        raise InputError(f"{path}: ukjent filtype '{path.suffix}'. Støttede formater: {', '.join(SUPPORTED_SUFFIXES)}.")
     try:
-        with open(path, "rb"):
-            pass
+        return read_regular_file(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        raise InputError(f"{path}: filen er for stor (over {_LIMITS_MB} MB). Del opp planen.") from exc
+    except NotRegularFile as exc:
+        raise InputError(f"{path}: er ikke en vanlig fil (men en enhet, et rør eller lignende). Oppgi en planfil.") from exc
     except PermissionError as exc:
         raise InputError(f"{path}: mangler lesetilgang. Sjekk filens rettigheter.") from exc
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise InputError(f"{path}: finner ikke filen. Sjekk stien.") from exc
+        raise InputError(f"{path}: kan ikke lese filen ({os_reason(exc)}).") from exc
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 first; Windows-1252, then Latin-1 for older office files."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")  # Notepad's "Unicode"
-    if data[:200].count(b"\x00") > 20:
-        return data.decode("utf-16-le", errors="replace")
-    for encoding in ("utf-8", "cp1252", "latin-1"):
+def parse_document(data: bytes, filename: str, source: str, ocr: bool = False) -> Document:
+    """A plan's bytes → Document; the format is told by the content, the file name only names it."""
+    suffix = Path(filename).suffix.lower()
+    name = Path(filename).stem
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{source}: ukjent filtype '{suffix}'. Støttede formater: {', '.join(SUPPORTED_SUFFIXES)}.")
+    kind = sniff_format(data)
+    if kind == "pdf":
+        document = _read_pdf(data, name, source, ocr)
+    elif kind == "docx":
+        document = _read_docx(data, name, source)
+    elif kind in ("zip", "doc", "odt") or suffix in (".pdf", ".docx"):
+        raise InputError(f"{source}: {_wrong_format(kind, suffix)}")
+    else:
+        document = _read_text(data, name, source, suffix.lstrip("."))
+    if not any(line.text.strip() for line in document.lines) and not document.tables:
+        raise InputError(f"{source}: filen er tom. Velg en plan med tekst.")
+    return document
+
+
+def sniff_format(data: bytes) -> str:
+    """'pdf', 'docx', 'odt', 'zip', 'doc' (old Word) or 'text', by the file's first bytes."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if data.startswith(b"PK\x03\x04"):
         try:
-            return data.decode(encoding)
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            return "docx"  # a damaged Word file is the likeliest; its parser says so
+        if "word/document.xml" in names:
+            return "docx"
+        return "odt" if b"opendocument" in mimetype else "zip"
+    return "text"
+
+
+def _wrong_format(kind: str, suffix: str) -> str:
+    formats = ", ".join(SUPPORTED_SUFFIXES)
+    if kind == "doc":
+        return "er en eldre Word-fil (.doc). Åpne den i Word og lagre som .docx."
+    if kind == "odt":
+        return "er et OpenDocument-dokument (.odt). Lagre det som .docx eller PDF."
+    if kind == "zip":
+        return ("er ikke en lesbar Word-fil (.docx). Åpne og lagre den på nytt i Word." if suffix == ".docx"
+                else f"er en zip-fil, ikke en plan. Støttede formater: {formats}.")
+    if suffix == ".pdf":
+        return "er ikke en lesbar PDF (skadet eller feil format)."
+    return "er ikke en lesbar Word-fil (.docx). Åpne og lagre den på nytt i Word."
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+def decode_text(data: bytes) -> str | None:
+    """The text in `data`, or None when it is not text.
+
+    A BOM decides; then UTF-8; otherwise charset-normalizer picks among the
+    encodings a Norwegian plan comes in, and where several read equally
+    cleanly the one that gives the most æ, ø and å wins (Windows-1252 and
+    DOS code page 865 are both clean on Norwegian, but only one has the letters).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    if data.count(b"\x00") <= len(data) // 8:  # UTF-16/32 without a BOM is full of NULs
+        try:
+            return data.decode("utf-8")
         except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")
+            pass
+    import charset_normalizer
+
+    matches = list(charset_normalizer.from_bytes(data, cp_isolation=list(TEXT_ENCODINGS)))
+    if not matches:
+        return None
+    cleanest = min(match.chaos for match in matches)
+    candidates = [match for match in matches if match.chaos <= cleanest + 0.01]
+    return str(max(candidates, key=lambda match: sum(ch in "æøåÆØÅ" for ch in str(match))))
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v"))
+    return controls >= MIN_CONTROLS and controls > MAX_CONTROL_SHARE * len(text)
 
 
 def _text_lines(text: str, page: int | None = None, start: int = 1) -> list[Line]:
     return [Line(raw.rstrip(), start + i, page) for i, raw in enumerate(text.splitlines())]
 
 
-def _read_text(path: Path) -> Document:
-    text = decode_text(path.read_bytes())
+def _read_text(data: bytes, name: str, source: str, fmt: str) -> Document:
+    text = decode_text(data)
+    if text is not None:
+        text = text.replace("\x00", "")  # stray NULs (a damaged save) are not text
+    if text is None or _looks_binary(text):
+        raise InputError(f"{source}: ser ikke ut som tekst (binærdata). Støttede formater: "
+                         f"{', '.join(SUPPORTED_SUFFIXES)}.")
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"{path}: teksten er for lang (over {MAX_TEXT_CHARS} tegn). Del opp planen.")
-    lines = tuple(Line(line.text, line.number, None, _markdown_heading_level(line.text)) for line in _text_lines(text))
-    return Document(path.stem, str(path), path.suffix.lower().lstrip("."), lines)
+        raise InputError(f"{source}: teksten er for lang (over {MAX_TEXT_CHARS} tegn). Del opp planen.")
+    lines = [Line(line.text, line.number, None, _markdown_heading_level(line.text)) for line in _text_lines(text)]
+    lines, tables = _markdown_tables(lines)
+    return Document(name, source, fmt, tuple(lines), tuple(tables))
 
 
 def _markdown_heading_level(text: str) -> int:
@@ -99,149 +187,143 @@ def _markdown_heading_level(text: str) -> int:
     return level if 0 < level <= 6 and stripped[level:level + 1] == " " else 0
 
 
-def _read_pdf(path: Path) -> Document:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 
-    lines: list[Line] = []
+
+def _markdown_tables(lines: list[Line]) -> tuple[list[Line], list[Table]]:
+    """Pipe tables ('| MÅL | TILTAK | ANSVAR |' over '|---|---|---|') become tables; their lines leave the text."""
+    kept: list[Line] = []
     tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if "|" in lines[i].text and i + 1 < len(lines) and _PIPE_SEPARATOR.match(lines[i + 1].text):
+            rows = [_pipe_cells(lines[i].text)]
+            j = i + 2
+            while j < len(lines) and "|" in lines[j].text and lines[j].text.strip():
+                rows.append(_pipe_cells(lines[j].text))
+                j += 1
+            tables.append(Table(tuple(rows), len(tables) + 1, None, len(kept)))
+            i = j
+        else:
+            kept.append(lines[i])
+            i += 1
+    return kept, tables
+
+
+def _pipe_cells(text: str) -> tuple[str, ...]:
+    text = text.strip()
+    text = text[1:] if text.startswith("|") else text
+    text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
+    return tuple(cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", text))
+
+
+# --- PDF and Word ----------------------------------------------------------------------------
+
+def _document_from(answer: dict, name: str, source: str, fmt: str) -> Document:
+    lines = tuple(Line(text, number, page, level, bool(bullet)) for text, number, page, level, bullet in answer["lines"])
+    tables = tuple(Table(tuple(tuple(row) for row in rows), index, page, after)
+                   for rows, index, page, after in answer["tables"])
+    return Document(name, source, fmt, lines, tables)
+
+
+def _parse(data: bytes, kind: str, source: str) -> dict:
     try:
-        with pdfplumber.open(path) as pdf:
-            for page_number, page in enumerate(pdf.pages, start=1):
-                _read_pdf_page(page, page_number, lines, tables)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise InputError(f"{path}: PDF-en er kryptert. Lagre en kopi uten passord.") from exc
-    except (PDFSyntaxError, PdfminerException) as exc:
-        if isinstance(getattr(exc, "args", [None])[0], (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise InputError(f"{path}: PDF-en er kryptert. Lagre en kopi uten passord.") from exc
-        raise InputError(f"{path}: er ikke en lesbar PDF (skadet eller feil format).") from exc
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise InputError(f"{path}: er ikke en lesbar PDF ({type(exc).__name__}).") from exc
-    document = Document(path.stem, str(path), "pdf", tuple(lines), tuple(tables))
-    if not any(line.text.strip() for line in document.lines) and not document.tables:
-        raise ScannedPdfError(
-            f"{path}: PDF-en har ikke noe tekstlag (trolig skannet). Kjør igjen med --ocr for å tolke teksten."
-        )
-    return document
+        return parse_binary(data, kind)
+    except ParseFailure as failure:
+        raise InputError(f"{source}: {_failure_message(failure, kind)}") from failure
 
 
-class ScannedPdfError(InputError):
-    """A PDF of page images only."""
+def _failure_message(failure: ParseFailure, kind: str) -> str:
+    what = "PDF-en" if kind == "pdf" else "Word-filen"
+    if failure.kind == ENCRYPTED:
+        return "PDF-en er kryptert. Lagre en kopi uten passord."
+    if failure.kind == NOT_WORD:
+        return "er ikke en lesbar Word-fil (.docx). Åpne og lagre den på nytt i Word."
+    if failure.kind == TOO_MANY_PAGES:
+        return f"PDF-en har for mange sider ({failure.detail}; grensen er {MAX_PAGES}). Del opp planen."
+    if failure.kind == TOO_BIG:
+        return f"{what} krever for mye minne å lese (trolig skadet eller laget for å sprenge). Lagre den på nytt."
+    if failure.kind == TIMED_OUT:
+        return f"{what} tok over {PARSE_TIMEOUT_SECONDS} sekunder å lese og ble stoppet. Lagre den på nytt."
+    if failure.kind == DAMAGED and kind == "pdf":
+        return "er ikke en lesbar PDF (skadet eller feil format)."
+    return f"er ikke en lesbar {'PDF' if kind == 'pdf' else 'Word-fil'} ({failure.detail or 'skadet'})."
 
 
-def _read_pdf_with_ocr(path: Path) -> Document:
+def _read_pdf(data: bytes, name: str, source: str, ocr: bool) -> Document:
+    document = _document_from(_parse(data, "pdf", source), name, source, "pdf")
+    if any(line.text.strip() for line in document.lines) or document.tables:
+        return document
+    if not ocr:
+        raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Kjør igjen med --ocr for å tolke teksten.")
+    return _read_pdf_with_ocr(data, name, source)
+
+
+def _read_pdf_with_ocr(data: bytes, name: str, source: str) -> Document:
     import shutil
     import subprocess
     import tempfile
 
     if not shutil.which("ocrmypdf"):
-        raise InputError(
-            f"{path}: OCR krever ocrmypdf med norsk Tesseract. Installer med: "
-            "sudo apt-get install ocrmypdf tesseract-ocr-nor"
-        )
+        raise InputError(f"{source}: OCR krever ocrmypdf med norsk Tesseract. Installer med: "
+                         "sudo apt-get install ocrmypdf tesseract-ocr-nor")
+    if not _tesseract_reads_norwegian():
+        raise InputError(f"{source}: OCR krever Tesseracts norske språkdata. Installer med: "
+                         "sudo apt-get install tesseract-ocr-nor")
     with tempfile.TemporaryDirectory(prefix="alignment-ocr-") as tmp:
-        target = Path(tmp) / path.name
-        result = subprocess.run(
-            ["ocrmypdf", "-l", "nor", "--force-ocr", "--quiet", str(path), str(target)],
-            capture_output=True, text=True,
-        )
+        scanned, target = Path(tmp) / "skannet.pdf", Path(tmp) / "tolket.pdf"
+        scanned.write_bytes(data)
+        result = subprocess.run(["ocrmypdf", "-l", "nor", "--force-ocr", "--quiet", str(scanned), str(target)],
+                                capture_output=True, text=True)
         if result.returncode != 0 or not target.is_file():
             reason = (result.stderr.strip().splitlines() or ["ukjent feil"])[-1]
-            raise InputError(f"{path}: OCR mislyktes ({reason}).")
-        try:
-            document = _read_pdf(target)
-        except ScannedPdfError as exc:
-            raise InputError(f"{path}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.") from exc
-    return Document(path.stem, str(path), "pdf", document.lines, document.tables)
+            raise InputError(f"{source}: OCR mislyktes ({reason}). Sjekk at skanningen er lesbar.")
+        document = _document_from(_parse(target.read_bytes(), "pdf", source), name, source, "pdf")
+    if not any(line.text.strip() for line in document.lines) and not document.tables:
+        raise InputError(f"{source}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.")
+    return document
 
 
-def _read_pdf_page(page, page_number: int, document_lines: list[Line], tables: list[Table]) -> None:
-    """Text lines outside tables, and tables placed after the lines above them on the page."""
-    found = page.find_tables()
-    boxes = [table.bbox for table in found]
+def _tesseract_reads_norwegian() -> bool:
+    import shutil
+    import subprocess
 
-    def outside_tables(obj) -> bool:
-        x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
-        y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
-        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-    source = page.filter(outside_tables) if boxes else page
-    text_lines = source.extract_text_lines() if boxes else []
-    text = source.extract_text() or ""
-    start = len(document_lines)
-    lines = _text_lines(text, page_number, start + 1)
-    for table in sorted(found, key=lambda t: t.bbox[1]):
-        above = sum(1 for line in text_lines if line["top"] < table.bbox[1])
-        rows = tuple(tuple((cell or "").strip() for cell in row) for row in table.extract())
-        tables.append(Table(rows, len(tables) + 1, page_number, start + min(above, len(lines))))
-    document_lines.extend(lines)
+    if not shutil.which("tesseract"):
+        return False
+    listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True)
+    return "nor" in (listed.stdout + listed.stderr).split()
 
 
-def _read_docx(path: Path) -> Document:
-    import zipfile
+def _read_docx(data: bytes, name: str, source: str) -> Document:
+    _check_zip(data, source)
+    return _document_from(_parse(data, "docx", source), name, source, "docx")
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph
 
+def _check_zip(data: bytes, source: str) -> None:
+    """Refuse a zip whose members would inflate beyond the limits, before any parser inflates them.
+
+    The declared sizes are checked first; then every member is inflated once,
+    in chunks, counting the real bytes (zipfile stops at the declared size and
+    checks the CRC, so a member that lies about its size fails here).
+    """
+    bomb = (f"{source}: Word-filen pakker seg ut til mer enn {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB eller er "
+            f"uvanlig hardt pakket, og blir ikke lest. Lagre den på nytt i Word.")
     try:
-        word = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{path}: er ikke en lesbar Word-fil (.docx). Åpne og lagre den på nytt i Word.") from exc
-    except Exception as exc:  # lxml and zipfile raise many kinds on damaged files
-        raise InputError(f"{path}: er ikke en lesbar Word-fil ({type(exc).__name__}).") from exc
-    lines: list[Line] = []
-    tables: list[Table] = []
-    _read_docx_blocks(word.element.body, word, lines, tables, Paragraph, DocxTable)
-    return Document(path.stem, str(path), "docx", tuple(lines), tuple(tables))
-
-
-def _read_docx_blocks(parent, word, lines: list[Line], tables: list[Table], Paragraph, DocxTable) -> None:
-    """Paragraphs and tables in order, also inside content controls (w:sdt) that templates use."""
-    for block in parent.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = Paragraph(block, word)
-            bullet = _docx_is_list_item(paragraph)
-            for text in (paragraph.text or "").splitlines() or [""]:
-                lines.append(Line(text.rstrip(), len(lines) + 1, None, _docx_heading_level(paragraph), bullet))
-        elif tag == "tbl":
-            rows = _docx_table_rows(DocxTable(block, word))
-            tables.append(Table(rows, len(tables) + 1, None, len(lines)))
-        elif tag in ("sdt", "sdtContent", "customXml"):
-            _read_docx_blocks(block, word, lines, tables, Paragraph, DocxTable)
-
-
-def _docx_is_list_item(paragraph) -> bool:
-    properties = paragraph._p.pPr
-    if properties is not None and properties.numPr is not None:
-        return True
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return name.lower().startswith(("list", "liste"))
-
-
-def _docx_heading_level(paragraph) -> int:
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    if name.lower().startswith(("heading", "overskrift")):
-        digits = "".join(ch for ch in name if ch.isdigit())
-        return int(digits) if digits else 1
-    if name.lower() == "title":
-        return 1
-    return 0
-
-
-def _docx_table_rows(table) -> tuple[tuple[str, ...], ...]:
-    """Cell texts per row; a merged cell (repeated by python-docx) counts once."""
-    rows = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(cell.text.strip())
-        rows.append(tuple(cells))
-    return tuple(rows)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                raise InputError(bomb)
+            if any(m.file_size > 1024 * 1024 and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1) for m in members):
+                raise InputError(bomb)
+            inflated = 0
+            for member in members:
+                with archive.open(member) as handle:
+                    while chunk := handle.read(1024 * 1024):
+                        inflated += len(chunk)
+                        if inflated > MAX_UNZIPPED_BYTES:
+                            raise InputError(bomb)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
+        raise InputError(f"{source}: er ikke en lesbar Word-fil (.docx). Åpne og lagre den på nytt i Word.") from exc

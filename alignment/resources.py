@@ -8,6 +8,8 @@ any folder.
 
 from __future__ import annotations
 
+import os
+import pwd
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -27,3 +29,9 @@ def data_path(name: str) -> Path:
 def example_plans() -> list[Path]:
     """The bundled plans `compare` uses when it is given none: Bydel Frogner and Bydel Alna."""
     return [data_path(name) for name in EXAMPLES]
+
+
+def user_home() -> Path:
+    """The user's home folder, also when HOME is set but empty (then the password database says)."""
+    home = os.environ.get("HOME")
+    return Path(home) if home else Path(pwd.getpwuid(os.getuid()).pw_dir)

@@ -7,6 +7,9 @@ the reviewer's decision. Applying it makes the reviewer's word the verdict,
 keeps the machine's beside it, and survives a new draft: decisions are tied
 to the text of the measures they rest on, not to measure numbers, so a
 decision whose evidence changed or vanished is kept but flagged for a new look.
+
+Review files are edited by hand and uploaded, so every part of one is
+checked, with the line, before any of it is used.
 """
 
 from __future__ import annotations
@@ -17,10 +20,19 @@ from pathlib import Path
 import yaml
 
 from .analysis import summarize
-from .errors import ReviewError
+from .errors import ReviewError, os_reason
 from .match import measure_matches
 from .records import STATUSES, Analysis, Decision, Evidence, Measure, Review, ReviewNote, ReviewOutcome
 from .textnorm import fold
+from .untrusted import NotRegularFile, TooLarge, load_yaml, read_regular_file
+
+MAX_REVIEW_BYTES = 2 * 1024 * 1024
+MAX_FIELD_CHARS = 5000
+TOP_LEVEL = ("plan", "bydel", "tiltak", "tiltak_i_planen")
+FIELDS = ("maskin", "status", "evidence", "comment", "reviewer", "date", "ny_vurdering")
+TEXT_FIELDS = ("comment", "reviewer", "date", "ny_vurdering")
+# Share of a review's measures that must still be in the plan when the file names another district.
+MIN_SHARED_MEASURES = 0.2
 
 
 def measure_key(text: str) -> str:
@@ -37,67 +49,152 @@ def load_review(path: str | Path, tiltak_ids: list[str]) -> Review:
     """Read and check a review file; every problem names the line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_REVIEW_BYTES).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ReviewError(f"{path}: er ikke lagret som UTF-8. Lagre filen som UTF-8 i redigeringsprogrammet.") from exc
+    except TooLarge as exc:
+        raise ReviewError(f"{path}: vurderingsfilen er for stor (grensen er {MAX_REVIEW_BYTES // (1024 * 1024)} MB).") from exc
+    except NotRegularFile as exc:
+        raise ReviewError(f"{path}: er ikke en vanlig fil. Oppgi vurderingsfilen (.review.yaml).") from exc
     except OSError as exc:
-        raise ReviewError(f"{path}: kan ikke lese vurderingsfilen ({exc.strerror}).") from exc
+        raise ReviewError(f"{path}: kan ikke lese vurderingsfilen ({os_reason(exc)}).") from exc
     return parse_review(text, str(path), tiltak_ids)
 
 
 def parse_review(text: str, source: str, tiltak_ids: list[str]) -> Review:
+    if len(text.encode("utf-8")) > MAX_REVIEW_BYTES:
+        raise ReviewError(f"{source}: vurderingsfilen er for stor (grensen er {MAX_REVIEW_BYTES // (1024 * 1024)} MB).")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, root = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"linje {mark.line + 1}: " if mark else ""
-        raise ReviewError(f"{source}: {where}ugyldig YAML ({getattr(exc, 'problem', exc)}). Rett filen og prøv igjen.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("tiltak"), dict):
-        raise ReviewError(f"{source}: mangler 'tiltak:'. Slett filen og kjør check på nytt for en ny mal.")
-    lines = _key_lines(root, "tiltak")
-    measure_texts = {str(k): str(v) for k, v in (data.get("tiltak_i_planen") or {}).items()}
-    known = set(tiltak_ids)
-    machine_evidence: dict[str, tuple[str, ...]] = {}
-    decisions: dict[str, Decision] = {}
-    for tiltak_id, entry in data["tiltak"].items():
-        tiltak_id = str(tiltak_id)
-        line = lines.get(tiltak_id, 0)
-        if tiltak_id not in known:
-            raise ReviewError(f"{source}: linje {line}: ukjent tiltak '{tiltak_id}'.")
-        entry = entry or {}
+        raise ReviewError(f"{source}: {where}ugyldig YAML ({getattr(exc, 'problem', None) or exc}). "
+                          "Rett filen og prøv igjen.") from exc
+    return _ReviewReader(source, root, set(tiltak_ids)).read(data)
+
+
+class _ReviewReader:
+    """Checks a parsed review file part by part; each failure names the line it is on."""
+
+    def __init__(self, source: str, root, known: set[str]) -> None:
+        self.source = source
+        self.root = root
+        self.known = known
+
+    def fail(self, node, message: str) -> ReviewError:
+        line = f"linje {node.start_mark.line + 1}: " if node is not None else ""
+        return ReviewError(f"{self.source}: {line}{message}")
+
+    def read(self, data) -> Review:
+        if not isinstance(data, dict):
+            raise self.fail(self.root, "filen må ha feltene plan, tiltak og tiltak_i_planen. Slett filen og kjør "
+                                       "check på nytt for en ny mal.")
+        nodes = _children(self.root)
+        for key in data:
+            if str(key) not in TOP_LEVEL:
+                raise self.fail(nodes.get(str(key), (None,))[0], f"ukjent felt '{key}' (bruk {', '.join(TOP_LEVEL)}).")
+        if not isinstance(data.get("tiltak"), dict):
+            raise self.fail(nodes.get("tiltak", (self.root,))[-1], "mangler 'tiltak:' med ett avsnitt per tiltak. "
+                                                                    "Slett filen og kjør check på nytt for en ny mal.")
+        measures = self._measures(data.get("tiltak_i_planen"), nodes.get("tiltak_i_planen", (None, None))[1])
+        machine: dict[str, tuple[str, ...]] = {}
+        decisions: dict[str, Decision] = {}
+        entries = _children(nodes["tiltak"][1])
+        for tiltak_id, entry in data["tiltak"].items():
+            key_node, value_node = entries.get(str(tiltak_id), (None, None))
+            tiltak_id = str(tiltak_id)
+            if tiltak_id not in self.known:
+                raise self.fail(key_node, f"ukjent tiltak '{tiltak_id}'.")
+            machine[tiltak_id], decisions[tiltak_id] = self._entry(tiltak_id, entry, key_node, value_node, measures)
+        return Review(self.source, self._text(data.get("plan"), nodes.get("plan", (None,))[0], "plan"),
+                      self._text(data.get("bydel"), nodes.get("bydel", (None,))[0], "bydel"),
+                      machine, measures, decisions)
+
+    def _measures(self, raw, node) -> dict[str, str]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            raise self.fail(node, "tiltak_i_planen må være en liste av «Mnn: tekst».")
+        children = _children(node)
+        measures = {}
+        for key, value in raw.items():
+            if not isinstance(key, (str, int)) or not isinstance(value, (str, int, float)):
+                raise self.fail(children.get(str(key), (node,))[0],
+                                f"tiltak_i_planen: '{key}' må ha en tekst, f.eks. M07: \"Kurs for foreldre\".")
+            measures[str(key)] = str(value)
+        return measures
+
+    def _entry(self, tiltak_id: str, entry, key_node, value_node, measures: dict[str, str]):
+        where = f"tiltak '{tiltak_id}'"
+        if entry is None:
+            return (), Decision(tiltak_id)
         if not isinstance(entry, dict):
-            raise ReviewError(f"{source}: linje {line}: tiltak '{tiltak_id}': feltene må stå på egne linjer under tiltaket (status:, comment: ...).")
+            raise self.fail(key_node, f"{where}: feltene må stå på egne linjer under tiltaket (status:, comment: ...).")
+        fields = _children(value_node)
+        for name in entry:
+            if str(name) not in FIELDS:
+                raise self.fail(fields.get(str(name), (key_node,))[0],
+                                f"{where}: ukjent felt '{name}' (bruk {', '.join(FIELDS[1:6])}).")
+
+        def node_of(name):
+            return fields.get(name, (key_node, key_node))[1]
+
         machine = entry.get("maskin") or {}
-        if not isinstance(machine, dict) or not isinstance(entry.get("evidence") or [], list):
-            raise ReviewError(f"{source}: linje {line}: tiltak '{tiltak_id}': evidence må være en liste, f.eks. [M07, -M03].")
-        machine_evidence[tiltak_id] = tuple(str(m) for m in machine.get("evidence") or [])
+        machine_evidence = machine.get("evidence") if isinstance(machine, dict) else None
+        if not isinstance(machine, dict) or not _scalar_list(machine_evidence or []):
+            raise self.fail(node_of("maskin"), f"{where}: maskin må være {{status: ..., evidence: [M01, ...]}} "
+                                               "som da filen ble laget.")
         status = entry.get("status")
-        if status not in (None, "") and status not in STATUSES:
-            raise ReviewError(f"{source}: linje {line}: tiltak '{tiltak_id}': status '{status}' er ukjent (bruk covered, partial eller missing).")
+        if status not in (None, "") and (not isinstance(status, str) or status not in STATUSES):
+            raise self.fail(node_of("status"), f"{where}: status '{status}' er ukjent (bruk covered, partial eller missing).")
+        evidence = entry.get("evidence") or []
+        if not isinstance(evidence, list) or not _scalar_list(evidence):
+            raise self.fail(node_of("evidence"), f"{where}: evidence må være en liste, f.eks. [M07, -M03].")
         add: list[str] = []
         remove: list[str] = []
-        for item in entry.get("evidence") or []:
+        for item in evidence:
             item = str(item).strip()
-            target = remove if item.startswith("-") else add
             measure_id = item.lstrip("+-").strip()
-            if measure_id not in measure_texts:
-                raise ReviewError(f"{source}: linje {line}: tiltak '{tiltak_id}': ukjent tiltak i planen '{measure_id}'.")
-            target.append(measure_id)
-        decisions[tiltak_id] = Decision(tiltak_id, status or None, tuple(add), tuple(remove),
-                                        comment=str(entry.get("comment") or ""),
-                                        reviewer=str(entry.get("reviewer") or ""), date=str(entry.get("date") or ""))
-    return Review(source, str(data.get("plan") or ""), machine_evidence, measure_texts, decisions)
+            if measure_id not in measures:
+                raise self.fail(node_of("evidence"), f"{where}: ukjent tiltak i planen '{measure_id}'.")
+            (remove if item.startswith("-") else add).append(measure_id)
+        texts = {name: self._text(entry.get(name), node_of(name), f"{where}: {name}") for name in TEXT_FIELDS}
+        decision = Decision(tiltak_id, status or None, tuple(add), tuple(remove), texts["comment"], texts["reviewer"],
+                            texts["date"], texts["ny_vurdering"])
+        return tuple(str(m) for m in machine_evidence or []), decision
+
+    def _text(self, value, node, where: str) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (dict, list)):
+            raise self.fail(node, f"{where} må være en tekst, ikke en liste eller ordbok.")
+        text = str(value)
+        if len(text) > MAX_FIELD_CHARS:
+            raise self.fail(node, f"{where} er for lang (over {MAX_FIELD_CHARS} tegn).")
+        return text
 
 
-def _key_lines(root, section: str) -> dict[str, int]:
-    """1-based line of each key under a top-level mapping, for messages."""
-    if root is None or not hasattr(root, "value"):
+def _children(node) -> dict[str, tuple]:
+    """(key node, value node) per key of a mapping node."""
+    if not isinstance(node, yaml.MappingNode):
         return {}
-    for key, value in root.value:
-        if getattr(key, "value", None) == section and hasattr(value, "value") and isinstance(value.value, list):
-            return {str(k.value): k.start_mark.line + 1 for k, _ in value.value}
-    return {}
+    return {str(key.value): (key, value) for key, value in node.value}
+
+
+def _scalar_list(items) -> bool:
+    return isinstance(items, list) and all(isinstance(item, (str, int)) for item in items)
+
+
+def check_review_fits(review: Review, analysis: Analysis) -> None:
+    """Refuse another plan's review file: it names another district and shares almost no measures."""
+    if not review.district or review.district == analysis.plan.title or not review.measures:
+        return
+    current = {measure_key(measure_review_text(m)) for m in analysis.measures}
+    shared = sum(measure_key(text) in current for text in review.measures.values()) / len(review.measures)
+    if shared < MIN_SHARED_MEASURES:
+        raise ReviewError(f"{review.source}: vurderingsfilen gjelder {review.district}, ikke {analysis.plan.title}. "
+                          "Bruk vurderingsfilen for denne planen, eller flytt denne bort for å få en ny.")
 
 
 def apply_review(analysis: Analysis, review: Review) -> Analysis:
@@ -105,6 +202,7 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
 
     Always starts from the machine's verdicts, so applying a review twice gives the same analysis.
     """
+    check_review_fits(review, analysis)
     measures = analysis.measures
     current_by_key = {measure_key(measure_review_text(m)): m for m in measures}
     old_keys = {measure_key(text) for text in review.measures.values()}
@@ -129,9 +227,9 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
         kept += [Evidence(m, 0.0, 0.0, 0.0, by_reviewer=True) for m in added if m.id not in present]
         verdicts.append(replace(verdict, status=decision.status or verdict.status, evidence=tuple(kept),
                                 decided_by="reviewer" if decision.status else "model"))
-        why = f"teksten i {', '.join(gone)} er endret eller borte siden vurderingen" if gone else ""
+        why = f"teksten i {', '.join(gone)} er endret eller borte siden vurderingen" if gone else decision.stale
         notes[verdict.tiltak.id] = ReviewNote(verdict.status, decision.status, decision.reviewer, decision.date,
-                                              decision.comment, bool(gone), why)
+                                              decision.comment, bool(why), why)
     new_measures = tuple(m for m in measures if measure_key(measure_review_text(m)) not in old_keys)
     renumbered = any(
         (current(old_id) is None or current(old_id).id != old_id) for old_id in review.measures
@@ -141,3 +239,38 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
     outcome = ReviewOutcome(notes, new_measures, review.source, renumbered, review.plan)
     return replace(analysis, verdicts=verdicts, matches=matches, review=outcome,
                    summary=summarize(verdicts, matches, analysis.reference))
+
+
+def rebase_review(review: Review, analysis: Analysis) -> Review:
+    """The same decisions in terms of `analysis` (a newer draft): its machine evidence and measure numbers.
+
+    Evidence the reviewer added or removed follows its text to the new numbers
+    (and is dropped where the text is gone); a decision that needs a new look
+    keeps saying why, so writing the file for the new draft loses nothing.
+    """
+    check_review_fits(review, analysis)
+    by_key = {measure_key(measure_review_text(m)): m.id for m in analysis.measures}
+    reviewed = apply_review(analysis, review)
+
+    def moved(old_ids: tuple[str, ...]) -> tuple[str, ...]:
+        found = (by_key.get(measure_key(review.measures.get(old_id, ""))) for old_id in old_ids)
+        return tuple(dict.fromkeys(new_id for new_id in found if new_id))
+
+    decisions = {}
+    for tiltak_id, decision in review.decisions.items():
+        note = reviewed.review.notes.get(tiltak_id)
+        decisions[tiltak_id] = replace(decision, add=moved(decision.add), remove=moved(decision.remove),
+                                       stale=note.why_new_look if note else decision.stale)
+    return Review(review.source, analysis.plan.source, analysis.plan.title,
+                  {v.tiltak.id: tuple(e.measure.id for e in v.evidence) for v in analysis.machine_verdicts},
+                  {m.id: measure_review_text(m) for m in analysis.measures}, decisions)
+
+
+def empty_review(analysis: Analysis, source: str) -> Review:
+    """A review of `analysis` with nothing decided yet (what a new review file holds)."""
+    return rebase_review(Review(source, analysis.plan.source, analysis.plan.title), analysis)
+
+
+def with_decision(review: Review, decision: Decision) -> Review:
+    """The review with one tiltak's decision replaced; saving it means the reviewer has looked again."""
+    return replace(review, decisions={**review.decisions, decision.tiltak_id: replace(decision, stale="")})

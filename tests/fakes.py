@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -20,14 +22,21 @@ class KeywordEmbedder:
         return np.array(rows)
 
 
-def keyword_analysis(measures, document=None, checklist=()):
-    """An analysis of `measures` judged by the keyword model (no file, no real model)."""
-    from alignment.check import analyze
+@functools.lru_cache(maxsize=1)
+def keyword_matcher():
+    """The bundled reference and a matcher fitted on it with the keyword model (both immutable once made)."""
     from alignment.match import Matcher
-    from alignment.records import Document
     from alignment.reference import load_reference
 
     reference = load_reference()
-    matcher = Matcher(KeywordEmbedder()).fit(reference.tiltak)
+    return reference, Matcher(KeywordEmbedder()).fit(reference.tiltak)
+
+
+def keyword_analysis(measures, document=None, checklist=()):
+    """An analysis of `measures` judged by the keyword model (no file, no real model)."""
+    from alignment.check import analyze
+    from alignment.records import Document
+
+    reference, matcher = keyword_matcher()
     document = document or Document("plan", "plan.txt", "txt")
     return analyze(document, tuple(measures), matcher, reference, checklist=checklist)

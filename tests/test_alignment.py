@@ -10,8 +10,8 @@ from .conftest import ROOT
 PACKAGE = ROOT / "alignment"
 # records ← ingest ← segment ← match ← analysis ← render ← cli: a module imports only its own layer or lower ones.
 LAYERS = {
-    "errors": 0, "records": 0, "resources": 0, "textnorm": 0,
-    "ingest": 1,
+    "errors": 0, "records": 0, "resources": 0, "textnorm": 0, "untrusted": 0,
+    "ingest": 1, "formats": 1,
     "segment": 2,
     "reference": 3, "lexical": 3, "model_store": 3, "embed": 3, "match": 3,
     "checklist": 4, "analysis": 4, "review": 4, "check": 4, "compare": 4, "evaluate": 4,
@@ -19,7 +19,8 @@ LAYERS = {
     "cli": 6,
 }
 # Modules below render that still touch the disk, each for a reason that is not an output.
-WRITES_ALLOWED_BELOW_RENDER = {"embed": "the embedding cache", "model_store": "installing the model"}
+WRITES_ALLOWED_BELOW_RENDER = {"embed": "the embedding cache", "model_store": "installing the model",
+                               "ingest": "a temporary copy of a scan for OCR"}
 
 
 def _modules():

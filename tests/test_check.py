@@ -2,7 +2,7 @@
 
 from alignment.check import check_plan, extract
 from alignment.records import Analysis
-from alignment.render.review_file import review_template
+from alignment.render.review_file import review_file
 from alignment.reference import load_reference
 
 from .conftest import FROGNER
@@ -20,7 +20,7 @@ def test_check_plan_applies_a_review_file(small_matcher, frogner_analysis, tmp_p
     from .test_review import decide
 
     review = tmp_path / "frogner.review.yaml"
-    review.write_text(review_template(frogner_analysis), encoding="utf-8")
+    review.write_text(review_file(frogner_analysis), encoding="utf-8")
     decide(review, "5.3.5 A", status="covered", reviewer='"Kari"')
     analysis = check_plan(FROGNER, reference=load_reference(), matcher=small_matcher, review=review)
     assert analysis.verdict("5.3.5 A").decided_by == "reviewer" and analysis.review.source == str(review)

@@ -249,3 +249,79 @@ def test_compare_marks_a_reviewers_verdicts(checked, small_model):
     soup = BeautifulSoup((out / "sammenligning.html").read_text(encoding="utf-8"), "html.parser")
     cell = soup.select_one("#rad-5-3-5-C td.cell")
     assert "Dekket" in cell.get_text() and "rådgiver" in cell.get_text()
+
+
+# --- hostile input through the command line ----------------------------------------------
+
+def test_a_pipe_is_refused_at_once_not_waited_on(tmp_path):
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)
+    _one_line_error(_run("extract", fifo), 3, "er ikke en vanlig fil")
+
+
+def test_an_unreadable_plan_is_exit_3_in_norwegian(tmp_path, monkeypatch):
+    from alignment import untrusted
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("Tiltak 1: Kurs\n", encoding="utf-8")
+    plan.chmod(0)
+    real_open = os.open
+
+    def deny_the_plan(path, *args, **kwargs):  # root reads any file, so the denial is simulated
+        if str(path) == str(plan):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(untrusted.os, "open", deny_the_plan)
+    _one_line_error(_run("check", plan), 3, "mangler lesetilgang")
+
+
+def test_a_plan_named_like_an_option_gets_a_hint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-B.txt").write_text("Tiltak 1: Kurs\n", encoding="utf-8")
+    result = _run("extract", "-B.txt")
+    assert result.exit_code == 2 and "Er «-B.txt» et filnavn? Skriv -- foran det:" in result.output
+    assert "extract -- -B.txt." in result.output
+    assert _run("extract", "--", "-B.txt").exit_code == 0
+
+
+def test_extract_never_sends_a_plans_escape_sequences_to_the_terminal(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("Tiltak 1: Kurs \x1b[31mrødt\x1b]0;tittel\x07 for foreldre\n", encoding="utf-8")
+    result = _run("extract", plan)
+    assert result.exit_code == 0 and "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b[31mrødt" in result.output
+
+
+def test_a_file_name_with_a_line_break_works_twice(small_model, tmp_path):
+    plan = tmp_path / "plan\nny.txt"
+    plan.write_bytes(FROGNER.read_bytes())
+    for _ in range(2):  # the second run reads the review file the first one wrote
+        result = _run("check", plan, "--out", tmp_path / "ut", "--model", small_model)
+        assert result.exit_code == 0, result.output
+    assert all(len(line) < 200 for line in result.output.splitlines()) and "plan\\x0any" in result.output
+
+
+def test_another_plans_review_file_is_refused(checked, small_model, tmp_path):
+    out, _ = checked
+    alna_out = tmp_path / "alna"
+    assert _run("check", ALNA, "--out", alna_out, "--model", small_model).exit_code == 0
+    result = _run("check", FROGNER, "--out", tmp_path / "x", "--review", alna_out / "alna.review.yaml",
+                  "--model", small_model)
+    _one_line_error(result, 8, "gjelder Bydel Alna, ikke Bydel Frogner")
+
+
+def test_ocr_without_norwegian_tesseract_data_says_which_package(tmp_path, monkeypatch):
+    from alignment import ingest
+
+    from .test_ingest import _scanned_pdf
+
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(ingest, "_tesseract_reads_norwegian", lambda: False)
+    _one_line_error(_run("extract", _scanned_pdf(tmp_path / "skannet.pdf"), "--ocr"), 3, "tesseract-ocr-nor")
+
+
+def test_a_model_name_that_is_not_here_is_one_line_at_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    _one_line_error(_run("check", FROGNER, "--out", tmp_path, "--model", "google/ukjent-modell"), 6,
+                    "finnes verken som mappe")

@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -54,3 +56,39 @@ def test_truncated_cache_is_rebuilt(tmp_path):
     cache.path.write_bytes(cache.path.read_bytes()[:40])
     assert EmbeddingCache("k", tmp_path).get("STS", "tekst") is None
     assert not list(tmp_path.glob(".emb-*"))
+
+
+def test_two_caches_saving_at_once_keep_each_others_vectors(tmp_path):
+    first, second = EmbeddingCache("k", tmp_path), EmbeddingCache("k", tmp_path)
+    first.put("STS", "fra første", np.ones(3, dtype=np.float32))
+    second.put("STS", "fra andre", np.full(3, 2.0, dtype=np.float32))
+    first.save()
+    second.save()
+    merged = EmbeddingCache("k", tmp_path)
+    assert merged.get("STS", "fra første") is not None and merged.get("STS", "fra andre") is not None
+
+
+def test_a_model_name_that_is_not_downloaded_fails_at_once(tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    started = time.monotonic()
+    with pytest.raises(ModelError, match="finnes verken som mappe eller i den lokale Hugging Face-cachen"):
+        resolve_model("noen/modell-som-ikke-finnes")
+    assert time.monotonic() - started < 1
+    (tmp_path / "hf" / "hub" / "models--sentence-transformers--lokal" / "snapshots").mkdir(parents=True)
+    assert resolve_model("lokal")[0] == "lokal"
+
+
+def test_an_empty_home_still_finds_the_cache_and_the_model(monkeypatch):
+    import pwd
+
+    from alignment import model_store
+    from alignment.embed import cache_home
+
+    monkeypatch.setenv("HOME", "")
+    for name in ("ALIGNMENT_CACHE", "ALIGNMENT_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    home = pwd.getpwuid(os.getuid()).pw_dir
+    assert str(cache_home()).startswith(home) and str(model_store.models_home()).startswith(home)

@@ -24,3 +24,10 @@ def test_every_error_kind_has_its_own_code():
     codes = [kind.exit_code for kind in kinds]
     assert len(set(codes)) == len(codes) and all(issubclass(kind, errors.AlignmentError) for kind in kinds)
     assert {code for code, _ in errors.EXIT_CODES} == {*codes, errors.USAGE, errors.INTERNAL, errors.INTERRUPTED}
+
+
+def test_common_os_reasons_are_norwegian():
+    assert errors.os_reason(OSError(28, "No space left on device")) == "disken er full"
+    assert errors.os_reason(OSError(30, "Read-only file system")) == "filsystemet er skrivebeskyttet"
+    assert errors.os_reason(PermissionError(13, "Permission denied")) == "mangler tilgang"
+    assert errors.os_reason(OSError(999, "Something odd")) == "Something odd"

@@ -1,4 +1,5 @@
 import os
+import zipfile
 
 import pytest
 
@@ -100,17 +101,16 @@ def test_utf16_text_from_notepad(tmp_path):
 
 
 def test_unreadable_file(tmp_path, monkeypatch):
+    from alignment import untrusted
+
     path = tmp_path / "plan.txt"
     path.write_text("Tiltak 1: noe\n", encoding="utf-8")
-    real_open = open
 
-    def deny(file, *args, **kwargs):
-        if str(file) == str(path):
-            raise PermissionError(13, "Permission denied")
-        return real_open(file, *args, **kwargs)
+    def deny(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("builtins.open", deny)
-    with pytest.raises(InputError, match="lesetilgang"):
+    monkeypatch.setattr(untrusted.os, "open", deny)  # root reads any file, so the denial is simulated
+    with pytest.raises(InputError, match="mangler lesetilgang"):
         read_document(path)
 
 
@@ -203,3 +203,126 @@ def test_truncated_docx(tmp_path):
     bad.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
     with pytest.raises(InputError, match="er ikke en lesbar Word-fil"):
         read_document(bad)
+
+
+# --- hostile and awkward files -------------------------------------------------------------
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "fifo"])
+def test_devices_and_pipes_are_refused_at_once(tmp_path, special):
+    path = tmp_path / "plan.txt"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(special)
+    with pytest.raises(InputError, match="er ikke en vanlig fil"):
+        read_document(path)
+
+
+def test_a_link_to_a_plan_is_read(tmp_path):
+    target = tmp_path / "ekte.txt"
+    target.write_text("Tiltak 1: Kurs for foreldre\n", encoding="utf-8")
+    (tmp_path / "lenke.txt").symlink_to(target)
+    assert read_document(tmp_path / "lenke.txt").lines[0].text == "Tiltak 1: Kurs for foreldre"
+
+
+def _docx_with(path, name, data, compress=zipfile.ZIP_DEFLATED):
+    good = make_docx(path)
+    with zipfile.ZipFile(good, "a", compression=compress) as archive:
+        archive.writestr(name, data)
+    return path
+
+
+def test_a_word_file_that_inflates_past_the_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    from alignment import ingest
+
+    monkeypatch.setattr(ingest, "MAX_UNZIPPED_BYTES", 3 * 1024 * 1024)
+    path = _docx_with(tmp_path / "stor.docx", "word/media/bilde.bin", os.urandom(4 * 1024 * 1024),
+                      zipfile.ZIP_STORED)
+    with pytest.raises(InputError, match="pakker seg ut til mer enn 3 MB"):
+        read_document(path)
+
+
+def test_a_word_file_packed_far_harder_than_text_packs_is_refused(tmp_path):
+    path = _docx_with(tmp_path / "bombe.docx", "word/bombe.xml", b"\0" * (20 * 1024 * 1024))
+    assert path.stat().st_size < 200 * 1024
+    with pytest.raises(InputError, match="uvanlig hardt pakket"):
+        read_document(path)
+
+
+def test_a_zip_member_that_lies_about_its_size_is_refused(tmp_path):
+    path = _docx_with(tmp_path / "lyver.docx", "word/løgn.xml", b"<x/>" * 100_000)
+    data = bytearray(path.read_bytes())
+    real = (400_000).to_bytes(4, "little")
+    for at in [i for i in range(len(data) - 3) if data[i:i + 4] == real]:
+        data[at:at + 4] = (1000).to_bytes(4, "little")  # the declared size, local header and directory alike
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="er ikke en lesbar Word-fil"):
+        read_document(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le", "utf-32-le"])
+def test_utf16_and_utf32_without_a_bom(tmp_path, encoding):
+    path = tmp_path / "plan.txt"
+    path.write_bytes("Tiltak 1: Kurs for foreldre\nAnsvar: NAV\n".encode(encoding))
+    assert [line.text for line in read_document(path).lines] == ["Tiltak 1: Kurs for foreldre", "Ansvar: NAV"]
+
+
+def test_nul_bytes_at_the_start_and_after_each_line_are_dropped(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(b"\x00\x00Tiltak 1: Kurs for foreldre\x00\n\x00Ansvar: NAV\x00\n")
+    assert [line.text for line in read_document(path).lines] == ["Tiltak 1: Kurs for foreldre", "Ansvar: NAV"]
+
+
+def test_dos_nordic_code_page_keeps_norwegian_letters(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_bytes("Pårørende får økt støtte og hjelp fra bydelen\n".encode("cp865"))
+    assert read_document(path).lines[0].text == "Pårørende får økt støtte og hjelp fra bydelen"
+
+
+def test_binary_data_is_not_read_as_text(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(InputError, match="ser ikke ut som tekst"):
+        read_document(path)
+
+
+def test_a_word_file_named_txt_is_read_as_word(tmp_path):
+    renamed = tmp_path / "plan.txt"
+    renamed.write_bytes(make_docx(tmp_path / "plan.docx").read_bytes())
+    document = read_document(renamed)
+    assert document.format == "docx" and document.tables[0].rows[0] == ("MÅL", "TILTAK", "ANSVAR")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, r"eldre Word-fil \(\.doc\)"),
+    (None, "OpenDocument"),
+])
+def test_other_office_formats_say_how_to_save_them(tmp_path, content, message):
+    path = tmp_path / "plan.docx"
+    if content is None:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            archive.writestr("content.xml", "<office/>")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_document(path)
+
+
+def test_markdown_pipe_tables_are_tables(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("## Strategi 2: Tidligere innsats\n\n| MÅL | TILTAK | ANSVAR |\n|---|:---|---:|\n"
+                    "| Tilby HAP | Bydelen skal tilby HAP \\| kurs | HBU, NAV |\n| Kontakt | Én fast kontaktperson | NAV |\n\n"
+                    "Etter tabellen.\n", encoding="utf-8")
+    document = read_document(path)
+    assert document.tables[0].rows == (("MÅL", "TILTAK", "ANSVAR"), ("Tilby HAP", "Bydelen skal tilby HAP | kurs", "HBU, NAV"),
+                                       ("Kontakt", "Én fast kontaktperson", "NAV"))
+    assert [line.text for line in document.lines] == ["## Strategi 2: Tidligere innsats", "", "", "Etter tabellen."]
+    assert document.tables[0].after_line == 2
+
+
+def test_the_same_bytes_uploaded_read_as_from_disk(tmp_path):
+    from alignment.ingest import parse_document
+
+    path = make_docx(tmp_path / "plan.docx")
+    assert parse_document(path.read_bytes(), "plan.docx", str(path)) == read_document(path)

@@ -7,7 +7,7 @@ from alignment.check import analyze, extract
 from alignment.errors import ReviewError
 from alignment.render.data import analysis_json
 from alignment.render.html import report_html
-from alignment.render.review_file import review_template
+from alignment.render.review_file import review_file
 from alignment.review import apply_review, load_review
 
 from .conftest import FROGNER
@@ -32,7 +32,7 @@ def decide(path, tiltak_id, **fields):
 @pytest.fixture
 def review(tmp_path, frogner_analysis):
     path = tmp_path / "frogner.review.yaml"
-    path.write_text(review_template(frogner_analysis), encoding="utf-8")
+    path.write_text(review_file(frogner_analysis), encoding="utf-8")
     return path
 
 
@@ -145,3 +145,118 @@ def test_review_file_mistakes_a_person_makes(frogner_analysis, review):
     decide(review, "5.1.1 B", evidence="M10")
     with pytest.raises(ReviewError, match="evidence må være en liste"):
         load_review(review, ids)
+
+
+# --- hand-edited and hostile review files ---------------------------------------------------
+
+def test_a_yaml_bomb_is_refused_quickly(frogner_analysis, review):
+    from .test_untrusted import BILLION_LAUGHS
+
+    text = review.read_text(encoding="utf-8")
+    review.write_text(BILLION_LAUGHS.replace("comment: *i\n", "") + text.replace('comment: ""', "comment: *i", 1),
+                      encoding="utf-8")
+    with pytest.raises(ReviewError, match=r"linje 2: ugyldig YAML \(anker og alias"):
+        load_review(review, _ids(frogner_analysis))
+
+
+def test_an_oversized_review_file_is_refused(frogner_analysis, review):
+    review.write_text("# " + "x" * (3 * 1024 * 1024) + "\n", encoding="utf-8")
+    with pytest.raises(ReviewError, match="for stor"):
+        load_review(review, _ids(frogner_analysis))
+
+
+SMALL_FILE = ('plan: "p"\nbydel: "Bydel Frogner"\ntiltak:\n  "5.1.1 A":\n    maskin: {status: missing, evidence: []}\n'
+              '    status:\n    evidence: []\n    comment: ""\n    reviewer: ""\n    date: ""\n'
+              'tiltak_i_planen:\n  M01: "tekst"\n')
+ENTRY = SMALL_FILE[SMALL_FILE.index('  "5.1.1 A"'):SMALL_FILE.index("tiltak_i_planen")]
+
+
+@pytest.mark.parametrize("old, new, message, line", [
+    ('  M01: "tekst"', "  - M01", "tiltak_i_planen må være", 12),
+    ('comment: ""', "comment: {hva: nå}", "comment må være en tekst", 8),
+    ("maskin: {status: missing, evidence: []}", "maskin: dekket", "maskin må være", 5),
+    ("evidence: []\n    comment", "evidence: [{M01: 1}]\n    comment", "evidence må være en liste", 7),
+    ("    status:\n", "    stauts: covered\n", "ukjent felt 'stauts'", 6),
+    (ENTRY, '  "5.1.1 A": [covered]\n', "feltene må stå på egne linjer", 4),
+    ('bydel: "Bydel Frogner"', "ekstra: 1", "ukjent felt 'ekstra'", 2),
+    (SMALL_FILE[SMALL_FILE.index("tiltak:"):], "tiltak: [1, 2]\n", "mangler 'tiltak:'", 3),
+    ("evidence: []\n    comment", "evidence: [M99]\n    comment", "ukjent tiltak i planen 'M99'", 7),
+])
+def test_every_part_of_the_file_is_checked_with_its_line(frogner_analysis, old, new, message, line):
+    from alignment.review import parse_review
+
+    assert old in SMALL_FILE
+    assert parse_review(SMALL_FILE, "v.yaml", _ids(frogner_analysis)).decisions["5.1.1 A"].is_empty
+    with pytest.raises(ReviewError) as error:
+        parse_review(SMALL_FILE.replace(old, new, 1), "v.yaml", _ids(frogner_analysis))
+    assert message in str(error.value) and f"v.yaml: linje {line}:" in str(error.value)
+
+
+def test_a_file_that_is_not_a_mapping(frogner_analysis, review):
+    review.write_text("- en\n- liste\n", encoding="utf-8")
+    with pytest.raises(ReviewError, match="linje 1: filen må ha feltene"):
+        load_review(review, _ids(frogner_analysis))
+
+
+def test_another_districts_review_is_refused(frogner_analysis, small_matcher, tmp_path):
+    from alignment.reference import load_reference
+
+    from .conftest import ALNA
+
+    document, measures = extract(ALNA)
+    alna = analyze(document, measures, small_matcher, load_reference())
+    alna_review = tmp_path / "alna.review.yaml"
+    alna_review.write_text(review_file(alna), encoding="utf-8")
+    with pytest.raises(ReviewError, match="gjelder Bydel Alna, ikke Bydel Frogner"):
+        _reviewed(frogner_analysis, alna_review)
+
+
+def test_a_file_name_with_a_line_break_keeps_the_file_valid(frogner_analysis, tmp_path):
+    from alignment.records import Document
+
+    document = Document("plan\nny", "/tmp/plan\nny\u2028linje.txt", "txt", frogner_analysis.document.lines)
+    analysis = analyze(document, frogner_analysis.measures, _matcher_of(frogner_analysis), frogner_analysis.reference)
+    path = tmp_path / "plan.review.yaml"
+    path.write_text(review_file(analysis), encoding="utf-8")
+    review = load_review(path, _ids(analysis))
+    assert review.plan == "/tmp/plan\nny\u2028linje.txt"
+    assert path.read_text(encoding="utf-8").splitlines()[1] == "# Plan: /tmp/plan\\u000any\\u2028linje.txt"
+
+
+def _matcher_of(analysis):
+    from alignment.match import Matcher
+
+    from .fakes import KeywordEmbedder
+
+    return Matcher(KeywordEmbedder()).fit(analysis.reference.tiltak)
+
+
+def test_decisions_follow_their_text_into_a_new_draft_and_keep_their_flag(frogner_analysis, small_matcher, tmp_path):
+    from alignment.records import Decision
+    from alignment.review import empty_review, rebase_review, with_decision
+
+    target = next(v for v in frogner_analysis.verdicts if v.evidence)
+    extra = frogner_analysis.summary.local_measures[0]
+    review = with_decision(empty_review(frogner_analysis, "frogner.review.yaml"),
+                           Decision(target.tiltak.id, "partial", add=(extra.id,), comment="sjekket", reviewer="Ola"))
+    text = FROGNER.read_text(encoding="utf-8")
+    changed = target.evidence[0].measure.text.split()[:4]
+    first_line = next(line for line in text.splitlines() if line.strip().startswith(" ".join(changed)))
+    draft = tmp_path / "frogner.txt"
+    draft.write_text("Nytt innledende avsnitt.\n\n" + text.replace(first_line, first_line + " (revidert)", 1),
+                     encoding="utf-8")
+    document, measures = extract(draft)
+    newer = analyze(document, measures, small_matcher, frogner_analysis.reference)
+    rebased = rebase_review(review, newer)
+    decision = rebased.decisions[target.tiltak.id]
+    assert decision.status == "partial" and decision.comment == "sjekket"
+    assert [rebased.measures[m] for m in decision.add] == [f"{extra.title} {extra.text}".strip()]
+    assert "er endret eller borte" in decision.stale
+    path = tmp_path / "frogner.review.yaml"
+    path.write_text(review_file(newer, rebased), encoding="utf-8")
+    reread = load_review(path, _ids(newer))
+    assert {k: d for k, d in reread.decisions.items() if not d.is_empty} == rebased.decisions
+    note = apply_review(newer, reread).review.notes[target.tiltak.id]
+    assert note.needs_new_look and note.why_new_look == decision.stale
+    cleared = with_decision(reread, reread.decisions[target.tiltak.id])
+    assert not apply_review(newer, cleared).review.notes[target.tiltak.id].needs_new_look

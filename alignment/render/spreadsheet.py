@@ -58,9 +58,18 @@ def measures_frame(district: District) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A CSV cell that a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def comparison_csv(comparison: Comparison) -> bytes:
-    """UTF-8 with a BOM, so Excel shows æøå right; text that Excel would run as a formula is quoted."""
-    frame = matrix_frame(comparison).map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v)
+    """UTF-8 with a BOM, so Excel shows æøå right; every text cell, headers included, goes through `csv_text`."""
+    frame = matrix_frame(comparison)
+    frame = frame.map(csv_text).rename(columns=csv_text)
     return frame.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
 
 
@@ -68,7 +77,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _sheet(writer, "Matrise", matrix_frame(comparison))
-        used: set[str] = {"Matrise"}
+        used: set[str] = {"matrise"}
         for district in comparison.districts:
             _sheet(writer, _sheet_name(district.name, used), measures_frame(district))
         book = writer.book
@@ -81,12 +90,15 @@ def _sheet(writer, name: str, frame: pd.DataFrame) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
-    frame = frame.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+    def clean(value):
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    frame = frame.map(clean).rename(columns=clean)
     frame.to_excel(writer, sheet_name=name, index=False)
     sheet = writer.sheets[name]
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows():
         for cell in row:
-            if cell.data_type == "f":  # plan text that starts with '=' is text, not a formula
+            if cell.data_type == "f":  # text from a plan (or its file name) that starts with '=' stays text
                 cell.data_type = "s"
     sheet.freeze_panes = "B2"
     for cell in sheet[1]:
@@ -116,11 +128,15 @@ def _fixed_zip_times(data: bytes) -> bytes:
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    """Excel allows 31 characters and no []:*?/\\ in a sheet name, and no duplicates."""
-    base = re.sub(r"[\[\]:*?/\\]", "", name)[:31] or "Plan"
+    """Excel allows 31 characters, no []:*?/\\ or control characters, no leading apostrophe, no duplicates.
+
+    A leading formula character goes too: a sheet name is never evaluated, but every text from a plan's
+    name is kept free of them.
+    """
+    base = re.sub(r"[\[\]:*?/\\\x00-\x1f\x7f]", "", name).lstrip("'=+-@ ")[:31].rstrip("'") or "Plan"
     candidate, n = base, 2
-    while candidate in used:
+    while candidate.casefold() in used:  # Excel compares sheet names without case
         suffix = f" {n}"
         candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(candidate)
+    used.add(candidate.casefold())
     return candidate

@@ -1,7 +1,7 @@
 import yaml
 
 from alignment.records import Measure
-from alignment.render.review_file import review_template
+from alignment.render.review_file import review_file
 from alignment.review import parse_review
 
 from ..fakes import keyword_analysis
@@ -14,7 +14,7 @@ MEASURES = [
 
 def test_template_lists_every_tiltak_and_the_measures_then():
     analysis = keyword_analysis(MEASURES)
-    text = review_template(analysis)
+    text = review_file(analysis)
     assert text.startswith("# Vurderingsfil for plan\n")
     data = yaml.safe_load(text)
     assert list(data["tiltak"]) == [t.id for t in analysis.reference.tiltak]
@@ -26,6 +26,6 @@ def test_template_lists_every_tiltak_and_the_measures_then():
 
 def test_template_reads_back_as_an_empty_review():
     analysis = keyword_analysis(MEASURES)
-    review = parse_review(review_template(analysis), "plan.review.yaml", [t.id for t in analysis.reference.tiltak])
+    review = parse_review(review_file(analysis), "plan.review.yaml", [t.id for t in analysis.reference.tiltak])
     assert all(decision.is_empty for decision in review.decisions.values())
     assert review.machine_evidence["5.2.1 H"] == ("M01",) and review.plan == "plan.txt"

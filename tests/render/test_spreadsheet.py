@@ -68,3 +68,29 @@ def test_plan_text_in_cells_is_text_not_formulas_or_control_characters():
     values = [cell.value for cell in sheet["D"]]
     assert '=HYPERLINK("http://x") lenke' in values and "Kurs for foreldre" in values
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("hostile", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1"])
+def test_names_from_a_plan_never_become_formulas_anywhere(hostile):
+    from openpyxl import load_workbook
+
+    analysis = keyword_analysis([Measure("M01", "", "", "Tilby HAP")], Document(hostile, f"{hostile}.txt", "txt"))
+    comparison = _comparison(analysis)
+    header = comparison_csv(comparison).decode("utf-8-sig").splitlines()[0].split(";")
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for cell in header)
+    assert f"'{hostile}: status" in header
+    book = load_workbook(io.BytesIO(comparison_xlsx(comparison)))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert f"{hostile.strip()}: status" in [str(c.value).strip() for c in book["Matrise"][1]]
+    assert all(not name.startswith(("=", "+", "-", "@", "'")) for name in book.sheetnames)
+
+
+def test_sheet_names_differ_without_case_and_keep_excels_rules():
+    from openpyxl import load_workbook
+
+    plans = [Document(name, f"{name}.txt", "txt") for name in ("Bydel X", "BYDEL X", "matrise", "a[b]:c*d?e/f\\g" * 3)]
+    analyses = [keyword_analysis([Measure("M01", "", "", "Tilby HAP")], d) for d in plans]
+    names = load_workbook(io.BytesIO(comparison_xlsx(_comparison(*analyses)))).sheetnames
+    assert len({n.casefold() for n in names}) == len(names) == 5
+    assert all(len(n) <= 31 and not set("[]:*?/\\") & set(n) for n in names)

@@ -27,3 +27,12 @@ def test_pdf_table_takes_the_heading_above_it(tmp_path):
 def test_a_table_without_a_tiltak_column_holds_no_measures(tmp_path):
     rows = [("År", "Antall"), ("2020", "27"), ("2021", "31")]
     assert read_tables(read_document(make_docx(tmp_path / "tall.docx", rows=rows))) == []
+
+
+def test_markdown_pipe_table_rows_are_measures(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("# Bydel Testby\n\n## 4 Tidlig innsats\n\n| MÅL | TILTAK | ANSVAR |\n|---|---|---|\n"
+                    "| Tilby HAP | Bydelen skal tilby HAP til unge | HBU, NAV |\n", encoding="utf-8")
+    measures = read_tables(read_document(path))
+    assert [(m.title, m.text, m.ansvar, m.section) for m in measures] == [
+        ("Tilby HAP", "Bydelen skal tilby HAP til unge", ["HBU", "NAV"], "4 Tidlig innsats")]

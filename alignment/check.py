@@ -64,9 +64,13 @@ def check_plan(
 
 
 def analyze(document: Document, measures: tuple[Measure, ...], matcher: Matcher, reference: Reference,
-            checklist: tuple[ChecklistItem, ...] | None = None, review: str | Path | None = None) -> Analysis:
-    """Match a plan that is already read; the workbench reads and extracts in its own steps."""
-    scores = matcher.score(measures)
+            checklist: tuple[ChecklistItem, ...] | None = None, review: str | Path | None = None,
+            progress=None) -> Analysis:
+    """Match a plan that is already read; the workbench reads and extracts in its own steps.
+
+    `progress(done, total)` follows the encoding of the plan's measures.
+    """
+    scores = matcher.score(measures, progress)
     verdicts, matches = judge(matcher.tiltak_, measures, scores, matcher.settings)
     analysis = build_analysis(document, measures, scores, verdicts, matches, reference, matcher.embedder.model_key,
                               matcher.settings, checklist if checklist is not None else load_checklist())

@@ -296,3 +296,18 @@ def evaluate(model: str | None, details: bool, ablations: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+@main.command()
+@click.option("--workspace", "workspace", type=PATH, default=Path("arbeidsmappe"), show_default=True,
+              help="Arbeidsmappen med planene, utkastene og vurderingene (lages om den mangler).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adressen arbeidsbenken svarer på. Bare denne maskinen som standard.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Porten.")
+@click.option("--open", "open_browser", is_flag=True, help="Åpne arbeidsbenken i nettleseren.")
+@click.option("--model", default=None, help="Modell som i check.")
+def serve(workspace: Path, host: str, port: int, open_browser: bool, model: str | None) -> None:
+    """Start arbeidsbenken: last opp planer, se rapportene og vurder dem i nettleseren."""
+    from .serve.server import run
+
+    run(workspace, host, port, open_browser, model, echo=lambda line: click.echo(printable(line), err=True))

@@ -22,6 +22,7 @@ from .errors import ModelError
 from .resources import user_home
 
 CACHE_VERSION = 1
+BATCH = 16
 
 
 def cache_home() -> Path:
@@ -170,8 +171,13 @@ class Embedder:
         prompts = getattr(self._load(), "prompts", None) or {}
         return prompt_name if prompt_name in prompts else None
 
-    def encode(self, texts: list[str], prompt_name: str | None = None) -> np.ndarray:
-        """Unit-length vectors, one row per text; each distinct text is encoded once."""
+    def encode(self, texts: list[str], prompt_name: str | None = None, progress=None) -> np.ndarray:
+        """Unit-length vectors, one row per text; each distinct text is encoded once.
+
+        Texts not in the cache are encoded longest first in batches of BATCH, the very batches
+        sentence-transformers would make of them in one call (so the vectors are the same), one
+        call per batch so that `progress(done, total)` can follow.
+        """
         distinct = list(dict.fromkeys(texts))
         found: dict[str, np.ndarray] = {}
         if self.cache is not None:
@@ -179,22 +185,20 @@ class Embedder:
                 vector = self.cache.get(prompt_name or "", text)
                 if vector is not None:
                     found[text] = vector
-        missing = [t for t in distinct if t not in found]
+        missing = sorted((t for t in distinct if t not in found), key=len, reverse=True)
         if missing:
             model = self._load()
-            vectors = model.encode(
-                missing,
-                prompt_name=self._prompt_for(prompt_name),
-                batch_size=16,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
-            self.encoded_count += len(missing)
-            for text, vector in zip(missing, vectors):
-                found[text] = np.asarray(vector, dtype=np.float32)
-                if self.cache is not None:
-                    self.cache.put(prompt_name or "", text, found[text])
+            for start in range(0, len(missing), BATCH):
+                batch = missing[start:start + BATCH]
+                vectors = model.encode(batch, prompt_name=self._prompt_for(prompt_name), batch_size=BATCH,
+                                       convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+                for text, vector in zip(batch, vectors):
+                    found[text] = np.asarray(vector, dtype=np.float32)
+                    if self.cache is not None:
+                        self.cache.put(prompt_name or "", text, found[text])
+                self.encoded_count += len(batch)
+                if progress is not None:
+                    progress(start + len(batch), len(missing))
             if self.cache is not None:
                 self.cache.save()
         if not texts:

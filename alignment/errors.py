@@ -27,6 +27,14 @@ class InputError(AlignmentError):
     exit_code = 3
 
 
+class UnsupportedFormatError(InputError):
+    """The file is not a format the tool reads (told by its content as well as its name)."""
+
+
+class InputTooLargeError(InputError):
+    """The file, or what it unpacks to, is over a limit."""
+
+
 class NothingFoundError(AlignmentError):
     """The plan was read, but no measures were found in it."""
 

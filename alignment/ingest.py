@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .errors import InputError, os_reason
+from .errors import InputError, InputTooLargeError, UnsupportedFormatError, os_reason
 from .formats import (DAMAGED, ENCRYPTED, NOT_WORD, TIMED_OUT, TOO_BIG, TOO_MANY_PAGES, MAX_PAGES,
                       PARSE_TIMEOUT_SECONDS, ParseFailure, parse_binary)
 from .records import Document, Line, Table
@@ -60,11 +60,12 @@ def read_plan_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise InputError(f"{path}: er en mappe, ikke en fil. Oppgi en planfil.")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{path}: ukjent filtype '{path.suffix}'. Støttede formater: {', '.join(SUPPORTED_SUFFIXES)}.")
+        raise UnsupportedFormatError(f"{path}: ukjent filtype '{path.suffix}'. Støttede formater: "
+                                     f"{', '.join(SUPPORTED_SUFFIXES)}.")
     try:
         return read_regular_file(path, MAX_FILE_BYTES)
     except TooLarge as exc:
-        raise InputError(f"{path}: filen er for stor (over {_LIMITS_MB} MB). Del opp planen.") from exc
+        raise InputTooLargeError(f"{path}: filen er for stor (over {_LIMITS_MB} MB). Del opp planen.") from exc
     except NotRegularFile as exc:
         raise InputError(f"{path}: er ikke en vanlig fil (men en enhet, et rør eller lignende). Oppgi en planfil.") from exc
     except PermissionError as exc:
@@ -80,13 +81,18 @@ def parse_document(data: bytes, filename: str, source: str, ocr: bool = False) -
     suffix = Path(filename).suffix.lower()
     name = Path(filename).stem
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{source}: ukjent filtype '{suffix}'. Støttede formater: {', '.join(SUPPORTED_SUFFIXES)}.")
+        raise UnsupportedFormatError(f"{source}: ukjent filtype '{suffix or filename}'. Støttede formater: "
+                                     f"{', '.join(SUPPORTED_SUFFIXES)}.")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputTooLargeError(f"{source}: filen er for stor (over {_LIMITS_MB} MB). Del opp planen.")
     kind = sniff_format(data)
     if kind == "pdf":
         document = _read_pdf(data, name, source, ocr)
     elif kind == "docx":
         document = _read_docx(data, name, source)
-    elif kind in ("zip", "doc", "odt") or suffix in (".pdf", ".docx"):
+    elif kind in ("zip", "doc", "odt"):
+        raise UnsupportedFormatError(f"{source}: {_wrong_format(kind, suffix)}")
+    elif suffix in (".pdf", ".docx"):
         raise InputError(f"{source}: {_wrong_format(kind, suffix)}")
     else:
         document = _read_text(data, name, source, suffix.lstrip("."))
@@ -172,10 +178,10 @@ def _read_text(data: bytes, name: str, source: str, fmt: str) -> Document:
     if text is not None:
         text = text.replace("\x00", "")  # stray NULs (a damaged save) are not text
     if text is None or _looks_binary(text):
-        raise InputError(f"{source}: ser ikke ut som tekst (binærdata). Støttede formater: "
-                         f"{', '.join(SUPPORTED_SUFFIXES)}.")
+        raise UnsupportedFormatError(f"{source}: ser ikke ut som tekst (binærdata). Støttede formater: "
+                                     f"{', '.join(SUPPORTED_SUFFIXES)}.")
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"{source}: teksten er for lang (over {MAX_TEXT_CHARS} tegn). Del opp planen.")
+        raise InputTooLargeError(f"{source}: teksten er for lang (over {MAX_TEXT_CHARS} tegn). Del opp planen.")
     lines = [Line(line.text, line.number, None, _markdown_heading_level(line.text)) for line in _text_lines(text)]
     lines, tables = _markdown_tables(lines)
     return Document(name, source, fmt, tuple(lines), tuple(tables))
@@ -230,7 +236,8 @@ def _parse(data: bytes, kind: str, source: str) -> dict:
     try:
         return parse_binary(data, kind)
     except ParseFailure as failure:
-        raise InputError(f"{source}: {_failure_message(failure, kind)}") from failure
+        error = InputTooLargeError if failure.kind in (TOO_BIG, TOO_MANY_PAGES) else InputError
+        raise error(f"{source}: {_failure_message(failure, kind)}") from failure
 
 
 def _failure_message(failure: ParseFailure, kind: str) -> str:
@@ -255,7 +262,7 @@ def _read_pdf(data: bytes, name: str, source: str, ocr: bool) -> Document:
     if any(line.text.strip() for line in document.lines) or document.tables:
         return document
     if not ocr:
-        raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Kjør igjen med --ocr for å tolke teksten.")
+        raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Tolk teksten med OCR (--ocr, eller «Skannet PDF» i arbeidsbenken).")
     return _read_pdf_with_ocr(data, name, source)
 
 
@@ -312,16 +319,16 @@ def _check_zip(data: bytes, source: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise InputError(bomb)
+                raise InputTooLargeError(bomb)
             if any(m.file_size > 1024 * 1024 and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1) for m in members):
-                raise InputError(bomb)
+                raise InputTooLargeError(bomb)
             inflated = 0
             for member in members:
                 with archive.open(member) as handle:
                     while chunk := handle.read(1024 * 1024):
                         inflated += len(chunk)
                         if inflated > MAX_UNZIPPED_BYTES:
-                            raise InputError(bomb)
+                            raise InputTooLargeError(bomb)
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,

@@ -77,7 +77,8 @@ class Matcher:
                 np.maximum(similarity[:, owner], extra[:, column], out=similarity[:, owner])
         return similarity
 
-    def score(self, measures: tuple[Measure, ...]) -> Scores:
+    def score(self, measures: tuple[Measure, ...], progress=None) -> Scores:
+        """Measures × tiltak scores; `progress(done, total)` follows the encoding of the measures."""
         if not hasattr(self, "tiltak_"):
             raise RuntimeError("Matcher.fit must be called before score or match")
         n = len(self.tiltak_)
@@ -86,7 +87,7 @@ class Matcher:
             return _read_only(Scores(empty, empty, empty))
         repair = self.settings.ocr_repair and looks_ocred([f"{m.title} {m.text}" for m in measures])
         texts = [measure_text(m, self.settings.include_title, repair, self.settings.recase_titles) for m in measures]
-        vectors = self.embedder.encode(texts, self.settings.measure_prompt)
+        vectors = self.embedder.encode(texts, self.settings.measure_prompt, progress)
         embedding = self._embedding_similarity(vectors)
         lexical = self.lexical_.similarity(texts, repair=False)  # folding makes the recasing moot here
         weight = self.settings.embedding_weight

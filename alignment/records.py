@@ -256,6 +256,7 @@ class Review:
     machine_evidence: dict = field(default_factory=dict)  # tiltak id -> measure ids the machine gave then
     measures: dict = field(default_factory=dict)  # measure id at review time -> its text then
     decisions: dict = field(default_factory=dict)  # tiltak id -> Decision
+    new_measures: tuple[str, ...] = ()  # ids of `measures` that were new against the draft reviewed before
 
 
 @dataclass(frozen=True)
@@ -419,3 +420,55 @@ class Comparison:
     reference: Reference
     groups: tuple[MatrixGroup, ...]
     uncovered: tuple[Tiltak, ...]
+
+
+# --- the workbench's workspace ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One uploaded draft of a plan, as the workspace keeps it."""
+
+    number: int
+    file: str  # relative to the plan's folder
+    name: str  # the file name it was uploaded with
+    uploaded: str  # ISO time
+    sha256: str
+    ocr: bool = False
+
+
+@dataclass(frozen=True)
+class WorkspacePlan:
+    """A district's plan in the workbench: its drafts, newest last."""
+
+    id: str
+    district: str
+    versions: tuple[PlanVersion, ...] = ()
+
+    @property
+    def latest(self) -> Optional[PlanVersion]:
+        return self.versions[-1] if self.versions else None
+
+
+# A workbench check's stages, in order, as the progress view names them.
+CHECK_STAGES = ("venter", "leser planen", "finner tiltak", "koder tekstene", "matcher", "lagrer")
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """How far the workbench has come with a plan: running (with its stage), done or failed."""
+
+    state: str  # "running", "done", "failed"
+    stage: str = ""
+    done: int = 0
+    total: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class PlanListing:
+    """A plan as the workbench's overview lists it."""
+
+    plan: WorkspacePlan
+    check: CheckState
+    analysis: Optional[Analysis] = None  # the latest draft's, the review applied; None until checked
+    reviewed: int = 0  # tiltak a reviewer has decided

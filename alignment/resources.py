@@ -26,6 +26,12 @@ def data_path(name: str) -> Path:
         return Path(path)
 
 
+def package_path(relative: str) -> Path:
+    """Any file of the package on disk (templates, the workbench's script and style)."""
+    with as_file(files("alignment").joinpath(*relative.split("/"))) as path:
+        return Path(path)
+
+
 def example_plans() -> list[Path]:
     """The bundled plans `compare` uses when it is given none: Bydel Frogner and Bydel Alna."""
     return [data_path(name) for name in EXAMPLES]

@@ -28,7 +28,7 @@ from .untrusted import NotRegularFile, TooLarge, load_yaml, read_regular_file
 
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 MAX_FIELD_CHARS = 5000
-TOP_LEVEL = ("plan", "bydel", "tiltak", "tiltak_i_planen")
+TOP_LEVEL = ("plan", "bydel", "tiltak", "nye_tiltak", "tiltak_i_planen")
 FIELDS = ("maskin", "status", "evidence", "comment", "reviewer", "date", "ny_vurdering")
 TEXT_FIELDS = ("comment", "reviewer", "date", "ny_vurdering")
 # Share of a review's measures that must still be in the plan when the file names another district.
@@ -109,7 +109,15 @@ class _ReviewReader:
             machine[tiltak_id], decisions[tiltak_id] = self._entry(tiltak_id, entry, key_node, value_node, measures)
         return Review(self.source, self._text(data.get("plan"), nodes.get("plan", (None,))[0], "plan"),
                       self._text(data.get("bydel"), nodes.get("bydel", (None,))[0], "bydel"),
-                      machine, measures, decisions)
+                      machine, measures, decisions,
+                      self._new_measures(data.get("nye_tiltak"), nodes.get("nye_tiltak", (None, None))[1], measures))
+
+    def _new_measures(self, raw, node, measures: dict[str, str]) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        if not _scalar_list(raw) or any(str(m) not in measures for m in raw):
+            raise self.fail(node, "nye_tiltak må være en liste av tiltak under tiltak_i_planen, f.eks. [M12, M30].")
+        return tuple(str(m) for m in raw)
 
     def _measures(self, raw, node) -> dict[str, str]:
         if raw is None:
@@ -230,7 +238,9 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
         why = f"teksten i {', '.join(gone)} er endret eller borte siden vurderingen" if gone else decision.stale
         notes[verdict.tiltak.id] = ReviewNote(verdict.status, decision.status, decision.reviewer, decision.date,
                                               decision.comment, bool(why), why)
-    new_measures = tuple(m for m in measures if measure_key(measure_review_text(m)) not in old_keys)
+    carried = {measure_key(review.measures[m]) for m in review.new_measures}
+    new_measures = tuple(m for m in measures
+                         if measure_key(measure_review_text(m)) not in old_keys or measure_key(measure_review_text(m)) in carried)
     renumbered = any(
         (current(old_id) is None or current(old_id).id != old_id) for old_id in review.measures
     ) or bool(new_measures)
@@ -246,7 +256,8 @@ def rebase_review(review: Review, analysis: Analysis) -> Review:
 
     Evidence the reviewer added or removed follows its text to the new numbers
     (and is dropped where the text is gone); a decision that needs a new look
-    keeps saying why, so writing the file for the new draft loses nothing.
+    keeps saying why, and the measures new in this draft stay listed, so
+    writing the file for the new draft loses nothing.
     """
     check_review_fits(review, analysis)
     by_key = {measure_key(measure_review_text(m)): m.id for m in analysis.measures}
@@ -263,7 +274,8 @@ def rebase_review(review: Review, analysis: Analysis) -> Review:
                                        stale=note.why_new_look if note else decision.stale)
     return Review(review.source, analysis.plan.source, analysis.plan.title,
                   {v.tiltak.id: tuple(e.measure.id for e in v.evidence) for v in analysis.machine_verdicts},
-                  {m.id: measure_review_text(m) for m in analysis.measures}, decisions)
+                  {m.id: measure_review_text(m) for m in analysis.measures}, decisions,
+                  tuple(m.id for m in reviewed.review.new_measures) if review.measures else ())
 
 
 def empty_review(analysis: Analysis, source: str) -> Review:

@@ -13,7 +13,7 @@ class KeywordEmbedder:
     model_key = "keywords"
     words = ["hap", "kontaktperson", "nettside", "samtykke", "finansiering", "bolig", "pårørende", "arbeid"]
 
-    def encode(self, texts, prompt_name=None):
+    def encode(self, texts, prompt_name=None, progress=None):
         rows = []
         for text in texts:
             lower = text.lower()

@@ -62,6 +62,9 @@ def review_file(analysis: Analysis, review: Review | None = None) -> str:
         ]
         if decision.stale:
             lines.append(f"    ny_vurdering: {_quoted(decision.stale)}")
+    if review is not None and review.new_measures:
+        lines.append("# Tiltak som var nye i dette utkastet da vurderingene ble flyttet over fra forrige utkast.")
+        lines.append(f"nye_tiltak: {_flow(list(review.new_measures))}")
     lines.append("# Tiltakene i planen slik de lød da filen ble laget (brukes til å se endringer i nye utkast).")
     lines.append("tiltak_i_planen:")
     for measure in analysis.measures:

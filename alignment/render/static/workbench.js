@@ -1,0 +1,252 @@
+// The workbench's pages: uploads, the check's progress, and one-click, keyboard-driven review.
+// Served as a file (the pages allow no inline script); all text from plans arrives as escaped HTML
+// from the server or goes into textContent, never into markup built here.
+(function () {
+  "use strict";
+  var token = (document.querySelector("meta[name=alignment-token]") || {}).content || "";
+  var DISTRICTS = ["Alna", "Bjerke", "Frogner", "Gamle Oslo", "Grorud", "Grünerløkka", "Nordre Aker", "Nordstrand",
+    "Sagene", "St. Hanshaugen", "Stovner", "Søndre Nordstrand", "Ullern", "Vestre Aker", "Østensjø"];
+
+  function fold(text) {
+    return (text || "").toLowerCase().replace(/æ/g, "ae").replace(/ø/g, "o").replace(/å/g, "a").replace(/ü/g, "u")
+      .replace(/[_\-.]+/g, " ");
+  }
+  function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+
+  // Coverage bars: widths come as data, since the pages allow no inline style.
+  function drawBars(root) {
+    all("[data-share]", root).forEach(function (bar) { bar.style.width = bar.getAttribute("data-share") + "%"; });
+  }
+  drawBars(document);
+
+  // --- uploads ---------------------------------------------------------------------------
+  function guessDistrict(fileName) {
+    var name = fold(fileName.replace(/\.[^.]*$/, ""));
+    var sorted = DISTRICTS.slice().sort(function (a, b) { return b.length - a.length; });
+    for (var i = 0; i < sorted.length; i++) {
+      if (name.indexOf(fold(sorted[i])) >= 0) { return "Bydel " + sorted[i]; }
+    }
+    return "";
+  }
+  all("form[data-upload]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var district = form.querySelector("[data-district]");
+    var status = form.querySelector("[data-upload-status]");
+    var drop = form.querySelector("[data-drop]");
+    input.addEventListener("change", function () {
+      if (district && input.files.length && !district.value) { district.value = guessDistrict(input.files[0].name); }
+    });
+    ["dragenter", "dragover"].forEach(function (type) {
+      drop.addEventListener(type, function (event) { event.preventDefault(); drop.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      drop.addEventListener(type, function () { drop.classList.remove("over"); });
+    });
+    drop.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        input.dispatchEvent(new Event("change"));
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!input.files.length) { return; }
+      status.classList.remove("error");
+      status.textContent = "Laster opp og leser planen …";
+      fetch("/api/plans", { method: "POST", body: new FormData(form), headers: { "X-Alignment-Token": token } })
+        .then(function (response) {
+          return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+        })
+        .then(function (result) {
+          if (!result.ok) { throw new Error(result.data.error || "Opplastingen mislyktes."); }
+          window.location.href = "/planer/" + encodeURIComponent(result.data.id);
+        })
+        .catch(function (error) {
+          status.classList.add("error");
+          status.textContent = error.message;
+        });
+    });
+  });
+
+  // --- a plan's page ---------------------------------------------------------------------
+  var page = document.querySelector("[data-plan][data-state]");
+  if (!page) { return; }
+  var planId = page.getAttribute("data-plan");
+  var revision = parseInt(page.getAttribute("data-revision"), 10) || 0;
+
+  if (page.getAttribute("data-state") === "running") {
+    var poll = function () {
+      fetch("/api/plans/" + encodeURIComponent(planId)).then(function (r) { return r.json(); }).then(function (data) {
+        if (data.state !== "running") { window.location.reload(); return; }
+        var stage = document.querySelector("[data-stage]");
+        var bar = document.querySelector("[data-progress] progress");
+        if (stage) { stage.textContent = data.stage + (data.total ? " (" + data.done + " av " + data.total + ")" : "") + " …"; }
+        all("[data-progress] li").forEach(function (li) {
+          li.classList.toggle("current", li.textContent.toLowerCase().indexOf(data.stage) === 0);
+        });
+        if (bar && data.total) { bar.max = data.total; bar.value = data.done; }
+        setTimeout(poll, 700);
+      }).catch(function () { setTimeout(poll, 2000); });
+    };
+    setTimeout(poll, 500);
+  }
+
+  var cardsBox = document.querySelector("[data-cards]");
+  if (!cardsBox) { return; }
+  var reviewer = document.querySelector("[data-reviewer]");
+  var notice = document.querySelector("[data-notice]");
+  var filter = document.querySelector("[data-filter]");
+  var sorter = document.querySelector("[data-sort]");
+  var shown = document.querySelector("[data-shown]");
+  try { reviewer.value = window.localStorage.getItem("alignment.reviewer") || ""; } catch (e) { /* private mode */ }
+  reviewer.addEventListener("input", function () {
+    try { window.localStorage.setItem("alignment.reviewer", reviewer.value); } catch (e) { /* private mode */ }
+  });
+
+  function cards() { return all("article.tiltak", cardsBox); }
+  function visibleCards() { return cards().filter(function (card) { return !card.hidden; }); }
+
+  function applyView() {
+    var value = filter.value;
+    cards().forEach(function (card) {
+      var ok = !value
+        || (value === "ikke-vurdert" && card.getAttribute("data-reviewed") !== "ja")
+        || (value === "trenger" && card.getAttribute("data-stale") === "ja")
+        || card.getAttribute("data-verdict") === value;
+      card.hidden = !ok;
+    });
+    var key = sorter.value === "usikre" ? "data-uncertainty" : "data-order";
+    cards().sort(function (a, b) {
+      return parseFloat(a.getAttribute(key)) - parseFloat(b.getAttribute(key))
+        || parseInt(a.getAttribute("data-order"), 10) - parseInt(b.getAttribute("data-order"), 10);
+    }).forEach(function (card) { cardsBox.appendChild(card); });
+    shown.textContent = visibleCards().length + " av " + cards().length + " tiltak vises";
+  }
+  filter.addEventListener("change", applyView);
+  sorter.addEventListener("change", applyView);
+  applyView();
+
+  function message(card, text, isError) {
+    var line = card.querySelector("[data-saved]");
+    line.textContent = text;
+    line.classList.toggle("error", !!isError);
+  }
+
+  function replaceCard(card) {
+    return fetch(card.getAttribute("data-card")).then(function (r) { return r.text(); }).then(function (html) {
+      var box = document.createElement("div");
+      box.innerHTML = html;  // the server's rendering: every plan text in it is escaped
+      var fresh = box.querySelector("article.tiltak");
+      fresh.hidden = card.hidden;
+      card.replaceWith(fresh);
+      return fresh;
+    });
+  }
+
+  function evidenceOf(card) {
+    var value = card.getAttribute("data-evidence");
+    return value ? value.split(" ") : [];
+  }
+
+  function save(card, change) {
+    var body = {
+      status: card.getAttribute("data-status") || null,
+      evidence: evidenceOf(card),
+      comment: card.querySelector("[data-comment]").value,
+      reviewer: reviewer.value.trim(),
+      seen: revision
+    };
+    change(body);
+    message(card, "Lagrer …");
+    return fetch(card.getAttribute("data-save"), {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", "X-Alignment-Token": token },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      if (!result.ok) { message(card, result.data.error || "Kunne ikke lagre.", true); return null; }
+      revision = result.data.revision;
+      var counts = result.data.summary;
+      ["covered", "partial", "missing"].forEach(function (status) {
+        var box = document.querySelector("[data-count-" + status + "]");
+        if (box) { box.textContent = counts[status]; }
+      });
+      document.querySelector("[data-reviewed-count]").textContent = result.data.reviewed;
+      var others = result.data.changed_elsewhere || [];
+      if (others.length) {
+        notice.hidden = false;
+        notice.textContent = "Endret i en annen fane eller av en annen rådgiver siden du åpnet siden: " + others.join(", ") +
+          ". Vurderingene under er oppdatert.";
+        others.forEach(function (id) {
+          var other = cardsBox.querySelector("article[data-tiltak='" + CSS.escape(id) + "']");
+          if (other && other !== card) { replaceCard(other); }
+        });
+      }
+      return replaceCard(card).then(function (fresh) {
+        message(fresh, "Lagret");
+        fresh.focus({ preventScroll: true });
+        return fresh;
+      });
+    }).catch(function () { message(card, "Kunne ikke lagre (ingen kontakt med arbeidsbenken). Prøv igjen.", true); });
+  }
+
+  function choose(card, status) {
+    return save(card, function (body) { body.status = status || null; });
+  }
+  function addEvidence(card, id) {
+    return save(card, function (body) { if (body.evidence.indexOf(id) < 0) { body.evidence.push(id); } });
+  }
+  function removeEvidence(card, id) {
+    return save(card, function (body) { body.evidence = body.evidence.filter(function (m) { return m !== id; }); });
+  }
+
+  cardsBox.addEventListener("click", function (event) {
+    var target = event.target.closest("button");
+    if (!target) { return; }
+    var card = target.closest("article.tiltak");
+    if (target.hasAttribute("data-choose")) { choose(card, target.getAttribute("data-choose")); }
+    else if (target.hasAttribute("data-add")) { addEvidence(card, target.getAttribute("data-add")); }
+    else if (target.hasAttribute("data-remove")) { removeEvidence(card, target.getAttribute("data-remove")); }
+  });
+  cardsBox.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-comment")) {
+      save(event.target.closest("article.tiltak"), function () {});
+    }
+  });
+
+  function current() {
+    var active = document.activeElement && document.activeElement.closest && document.activeElement.closest("article.tiltak");
+    return active || null;
+  }
+  function move(step) {
+    var list = visibleCards();
+    if (!list.length) { return; }
+    var index = list.indexOf(current());
+    var next = list[Math.min(Math.max(index < 0 ? 0 : index + step, 0), list.length - 1)];
+    next.focus({ preventScroll: true });
+    next.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("keydown", function (event) {
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
+    if (typing) {
+      if (event.key === "Escape") { event.target.blur(); var card = event.target.closest("article.tiltak"); if (card) { card.focus(); } }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var card = current();
+    var statuses = { "1": "covered", "2": "partial", "3": "missing", "0": "" };
+    if (event.key === "j" || event.key === "ArrowDown") { event.preventDefault(); move(1); }
+    else if (event.key === "k" || event.key === "ArrowUp") { event.preventDefault(); move(-1); }
+    else if (card && event.key in statuses) { event.preventDefault(); choose(card, statuses[event.key]); }
+    else if (card && event.key === "a") {
+      var add = card.querySelector("[data-add]");
+      if (add) { event.preventDefault(); addEvidence(card, add.getAttribute("data-add")); }
+    } else if (card && event.key === "c") { event.preventDefault(); card.querySelector("[data-comment]").focus(); }
+  });
+  if (window.location.hash) {
+    var target = document.getElementById(window.location.hash.slice(1));
+    if (target) { target.focus(); }
+  }
+})();

@@ -1,0 +1,441 @@
+"""The workbench through its HTTP interface: every status code, the safety checks, review saves, new drafts."""
+
+import io
+import json
+import zipfile
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from ..builders import make_docx
+from ..conftest import ALNA, FROGNER
+from .conftest import BASE, upload, wait_until_done
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def frogner(workbench):
+    client, workspace = workbench
+    response = upload(client, FROGNER)
+    assert response.status_code == 202, response.text
+    assert response.json() == {"id": "bydel-frogner", "district": "Bydel Frogner", "state": "running"}
+    data = wait_until_done(client, "bydel-frogner")
+    assert data["state"] == "done", data
+    return data
+
+
+# --- pages and headers ---------------------------------------------------------------------
+
+def test_pages_carry_a_strict_content_security_policy(workbench, frogner):
+    client, _ = workbench
+    for path in ("/", "/planer/bydel-frogner", "/api/plans"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert "unsafe-inline" not in response.headers["content-security-policy"]
+        assert response.headers["x-frame-options"] == "DENY"
+    soup = BeautifulSoup(client.get("/planer/bydel-frogner").text, "html.parser")
+    assert not [s for s in soup.find_all("script") if not s.get("src")] and not soup.find_all("style")
+    assert not soup.select("[style]") and not soup.select("[onclick], [onsubmit]")
+
+
+def test_static_files_and_unknown_pages(workbench):
+    client, _ = workbench
+    assert client.get("/static/workbench.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/static/report.css").status_code == 200
+    for path in ("/static/../cli.py", "/static/app.py", "/finnes-ikke"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Finner ikke" in response.text
+
+
+def test_overview_lists_the_plan_with_its_coverage(workbench, frogner):
+    client, _ = workbench
+    soup = BeautifulSoup(client.get("/").text, "html.parser")
+    row = soup.select_one("table.plans tr[data-plan=bydel-frogner]")
+    counts = frogner["report"]["summary"]
+    assert row.th.get_text(strip=True) == "Bydel Frogner"
+    assert [td.get_text(strip=True) for td in row.find_all("td")][1:4] == [
+        str(counts["covered"]), str(counts["partial"]), str(counts["missing"])]
+    assert len(soup.select("table.matrix tr th[scope=row]")) == 36
+
+
+def test_plan_page_shows_every_tiltak_with_three_candidates(workbench, frogner):
+    client, _ = workbench
+    soup = BeautifulSoup(client.get("/planer/bydel-frogner").text, "html.parser")
+    cards = soup.select("article.tiltak")
+    assert len(cards) == 36
+    assert all(len(card.select(".candidate")) == 3 for card in cards)
+    missing = next(c for c in cards if c["data-verdict"] == "missing")
+    assert missing.select("[data-add]")  # even a "Mangler" offers its best measures
+    assert [b["data-choose"] for b in cards[0].select("button[data-choose]")] == ["covered", "partial", "missing"]
+
+
+# --- the API --------------------------------------------------------------------------------
+
+def test_plan_json_holds_the_report_and_the_candidates(workbench, frogner):
+    assert set(frogner) >= {"id", "district", "state", "report", "candidates", "revision", "versions"}
+    assert len(frogner["report"]["tiltak"]) == 36 and len(frogner["candidates"]["5.2.1 H"]) == 3
+    assert frogner["versions"][0]["file"] == "versjoner/1-frogner.txt"
+
+
+def test_the_same_draft_again_is_201(workbench, frogner):
+    client, _ = workbench
+    response = upload(client, FROGNER)
+    assert response.status_code == 201 and response.json()["state"] == "done"
+
+
+def test_list_of_plans(workbench, frogner):
+    client, _ = workbench
+    plans = client.get("/api/plans").json()
+    assert [(p["id"], p["state"], p["versions"]) for p in plans] == [("bydel-frogner", "done", 1)]
+
+
+def _save(client, tiltak_id, **fields):
+    body = {"status": None, "evidence": [], "comment": "", "reviewer": "Kari"} | fields
+    return client.put(f"/api/plans/bydel-frogner/review/{tiltak_id}", json=body)
+
+
+def _file_decision(workspace, tiltak_id):
+    data = yaml.safe_load((workspace / "bydel-frogner" / "bydel-frogner.review.yaml").read_text(encoding="utf-8"))
+    return data["tiltak"][tiltak_id]
+
+
+def test_a_saved_decision_is_in_the_review_file_when_the_answer_comes(workbench, frogner):
+    client, workspace = workbench
+    machine = next(t for t in frogner["report"]["tiltak"] if t["id"] == "5.3.4 C")
+    evidence = [e["measure_id"] for e in machine["evidence"]]
+    response = _save(client, "5.3.4 C", status="partial", evidence=evidence + ["M01"], comment="Se <b>side 3</b>")
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["tiltak"]["status"] == "partial" and data["tiltak"]["decided_by"] == "reviewer"
+    assert data["tiltak"]["review"]["comment"] == "Se <b>side 3</b>" and data["reviewed"] >= 1
+    entry = _file_decision(workspace, "5.3.4 C")
+    assert entry["status"] == "partial" and entry["reviewer"] == "Kari" and entry["comment"] == "Se <b>side 3</b>"
+    assert "M01" in [str(m) for m in entry["evidence"]] or "M01" in evidence
+    card = client.get("/planer/bydel-frogner/tiltak/5.3.4%20C").text
+    assert "Se &lt;b&gt;side 3&lt;/b&gt;" in card and "<b>side 3</b>" not in card
+
+
+def test_saving_the_machines_verdict_again_clears_the_decision(workbench, frogner):
+    client, workspace = workbench
+    assert _save(client, "5.3.3 A", status="covered").status_code == 200
+    machine = next(t for t in frogner["report"]["tiltak"] if t["id"] == "5.3.3 A")
+    response = _save(client, "5.3.3 A", status=None, evidence=[e["measure_id"] for e in machine["evidence"]])
+    assert response.json()["tiltak"]["decided_by"] == "model"
+    assert _file_decision(workspace, "5.3.3 A")["status"] is None
+
+
+@pytest.mark.parametrize("path, body, status, message", [
+    ("/api/plans/finnes-ikke/review/5.1.1 A", {"status": "covered"}, 404, "Finner ikke planen"),
+    ("/api/plans/bydel-frogner/review/9.9 Z", {"status": "covered"}, 404, "Finner ikke tiltaket"),
+    ("/api/plans/bydel-frogner/review/5.1.1 A", {"status": "dekket"}, 422, "Status «dekket» er ukjent"),
+    ("/api/plans/bydel-frogner/review/5.1.1 A", {"evidence": ["M99"]}, 422, "Ukjent tiltak i planen «M99»"),
+    ("/api/plans/bydel-frogner/review/5.1.1 A", {"evidence": "M01"}, 422, "evidence må være en liste"),
+    ("/api/plans/bydel-frogner/review/5.1.1 A", ["ikke", "et objekt"], 422, "JSON-objekt"),
+    ("/api/plans/bydel-frogner/review/5.1.1 A", {"comment": "x" * 6000}, 422, "høyst 5000 tegn"),
+])
+def test_bad_saves_are_refused_with_one_norwegian_line(workbench, frogner, path, body, status, message):
+    client, _ = workbench
+    response = client.put(path, json=body)
+    assert response.status_code == status and message in response.json()["error"]
+
+
+def test_two_tabs_lose_nothing_and_the_later_save_of_one_tiltak_wins(workbench, frogner):
+    client, workspace = workbench
+    seen = client.get("/api/plans/bydel-frogner").json()["revision"]
+    first = _save(client, "5.1.1 B", status="covered", reviewer="Fane 1", seen=seen, tab="en").json()
+    _save(client, "5.1.1 D", status="missing", reviewer="Fane 2", seen=seen, tab="to")
+    _save(client, "5.1.1 B", status="missing", reviewer="Fane 2", seen=seen, tab="to")
+    assert _file_decision(workspace, "5.1.1 D")["status"] == "missing"  # different tiltak: both kept
+    assert _file_decision(workspace, "5.1.1 B")["status"] == "missing"  # the same: the later wins
+    learned = _save(client, "5.1.1 E", status="partial", reviewer="Fane 1", seen=first["revision"], tab="en").json()
+    assert learned["changed_elsewhere"] == ["5.1.1 B", "5.1.1 D"]  # the earlier tab learns on its next save
+    assert _file_decision(workspace, "5.1.1 B")["status"] == "missing"
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+def test_upload_refusals(workbench):
+    client, _ = workbench
+    cases = [
+        (("plan.odt", b"x"), 415, "ukjent filtype"),
+        (("plan.txt", bytes(range(256)) * 40), 415, "ser ikke ut som tekst"),
+        (("plan.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), 415, "eldre Word-fil"),
+        (("tom.txt", b"   \n"), 422, "filen er tom"),
+        (("plan.pdf", b"%PDF-1.4 skadet"), 422, "er ikke en lesbar PDF"),
+    ]
+    for (name, data), status, message in cases:
+        response = upload(client, name, data)
+        assert response.status_code == status and message in response.json()["error"], (name, response.text)
+    no_file = client.post("/api/plans", files={"token": (None, client.app.state.token)})
+    assert no_file.status_code == 422 and "Velg en planfil" in no_file.json()["error"]
+    assert "Bydel" not in [p["district"] for p in client.get("/api/plans").json() if p["id"] == "plan"]
+
+
+def test_a_zip_bomb_upload_is_refused_before_it_unpacks(workbench, tmp_path):
+    client, _ = workbench
+    path = make_docx(tmp_path / "bombe.docx")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/bombe.xml", b"\0" * (20 * 1024 * 1024))
+    response = upload(client, path)
+    assert response.status_code == 413 and "uvanlig hardt pakket" in response.json()["error"]
+
+
+def test_too_large_is_413(workbench, monkeypatch):
+    from alignment.serve import app as app_module
+
+    client, _ = workbench
+    monkeypatch.setattr(app_module, "MAX_FILE_BYTES", 1000)
+    response = upload(client, "stor.txt", b"Tiltak 1: kurs\n" * 200)
+    assert response.status_code == 413 and "for stor" in response.json()["error"]
+
+
+def test_a_traversal_name_lands_inside_the_workspace(workbench):
+    client, workspace = workbench
+    content = b"Bydel Traversia\n\n## Tiltak\n- Tilby HAP til unge\n- Fast kontaktperson for alle\n"
+    response = upload(client, "../../../utenfor.txt", content, district="Bydel Traversia")
+    assert response.status_code == 202
+    assert wait_until_done(client, "bydel-traversia")["state"] == "done"
+    stored = [p.relative_to(workspace).as_posix() for p in workspace.rglob("*utenfor*")]
+    assert stored == ["bydel-traversia/versjoner/1-utenfor.txt", "bydel-traversia/versjoner/1-utenfor.json"] or \
+        sorted(stored) == ["bydel-traversia/versjoner/1-utenfor.json", "bydel-traversia/versjoner/1-utenfor.txt"]
+    assert not (workspace.parent / "utenfor.txt").exists()
+
+
+def test_a_yaml_bomb_review_file_is_refused_and_changes_nothing(workbench, frogner):
+    from ..test_untrusted import BILLION_LAUGHS
+
+    client, workspace = workbench
+    review = workspace / "bydel-frogner" / "bydel-frogner.review.yaml"
+    before = review.read_bytes() if review.exists() else None
+    response = client.post("/api/plans/bydel-frogner/review", data={"token": client.app.state.token},
+                           files={"file": ("bombe.review.yaml", BILLION_LAUGHS.encode())})
+    assert response.status_code == 422 and "anker og alias" in response.json()["error"]
+    assert (review.read_bytes() if review.exists() else None) == before
+
+
+def test_a_review_file_can_be_imported(workbench, frogner):
+    client, workspace = workbench
+    text = client.get("/planer/bydel-frogner/vurdering.yaml").text
+    lines = text.splitlines()
+    at = lines.index('  "5.2.1 A":') + 2
+    lines[at] = "    status: covered"
+    response = client.post("/api/plans/bydel-frogner/review", data={"token": client.app.state.token},
+                           files={"file": ("frogner.review.yaml", ("\n".join(lines) + "\n").encode())})
+    assert response.status_code == 200, response.text
+    assert _file_decision(workspace, "5.2.1 A")["status"] == "covered"
+
+
+# --- safety -----------------------------------------------------------------------------------
+
+def test_a_foreign_host_is_refused(workbench):
+    client, _ = workbench
+    response = client.get("/api/plans", headers={"host": "rebind.example.com"})
+    assert response.status_code == 403 and "vertsnavnet «rebind.example.com» er ukjent" in response.json()["error"]
+    assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+
+
+def test_a_foreign_origin_cannot_change_anything(workbench, frogner):
+    client, _ = workbench
+    response = client.put("/api/plans/bydel-frogner/review/5.1.1 A", json={"status": "covered"},
+                          headers={"origin": "https://evil.example"})
+    assert response.status_code == 403 and "arbeidsbenkens egne sider" in response.json()["error"]
+    ok = client.put("/api/plans/bydel-frogner/review/5.1.1 A", json={"status": None}, headers={"origin": BASE})
+    assert ok.status_code == 200
+
+
+def test_changes_come_as_json_or_as_the_form_with_its_token(workbench, frogner):
+    client, _ = workbench
+    form = client.put("/api/plans/bydel-frogner/review/5.1.1 A", content=b"status=covered",
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 415
+    assert upload(client, FROGNER, token="").status_code == 403
+    assert upload(client, FROGNER, token="gjettet").status_code == 403
+
+
+def test_downloads(workbench, frogner):
+    client, _ = workbench
+    report = client.get("/planer/bydel-frogner/rapport.html")
+    assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
+    assert BeautifulSoup(report.text, "html.parser").select("table.verdicts tbody tr").__len__() == 36
+    assert json.loads(client.get("/planer/bydel-frogner/rapport.json").text)["plan"]["name"] == "1-frogner"
+    assert client.get("/planer/bydel-frogner/vurdering.yaml").text.startswith("# Vurderingsfil for Bydel Frogner")
+    csv = client.get("/sammenligning.csv")
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
+    xlsx = client.get("/sammenligning.xlsx")
+    import pandas as pd
+
+    assert "Matrise" in pd.read_excel(io.BytesIO(xlsx.content), sheet_name=None)
+    assert client.get("/sammenligning.pdf").status_code == 404
+
+
+def test_a_new_draft_keeps_decisions_and_flags_changed_evidence(workbench, frogner, tmp_path):
+    client, workspace = workbench
+    target = next(t for t in frogner["report"]["tiltak"] if t["evidence"] and t["id"] not in ("5.3.4 C",))
+    assert _save(client, target["id"], status="partial", comment="sjekket",
+                 evidence=[e["measure_id"] for e in target["evidence"]]).status_code == 200
+    words = target["evidence"][0]["text"].split()[:4]
+    text = FROGNER.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.strip().startswith(" ".join(words)))
+    draft = text.replace(line, line + " (revidert)", 1).encode("utf-8")
+    response = upload(client, "frogner-utkast-2.txt", draft)
+    assert response.status_code == 202 and response.json()["id"] == "bydel-frogner"
+    data = wait_until_done(client, "bydel-frogner")
+    assert [v["number"] for v in data["versions"]] == [1, 2], data.get("error")
+    entry = next(t for t in data["report"]["tiltak"] if t["id"] == target["id"])
+    assert entry["decided_by"] == "reviewer" and entry["review"]["needs_new_look"]
+    assert data["report"]["review"]["new_measures"]
+    page = client.get("/planer/bydel-frogner").text
+    assert "Trenger ny vurdering" in page and "nye siden vurderingene" in page
+    again = _save(client, target["id"], status="partial", comment="sjekket igjen").json()
+    assert not again["tiltak"]["review"]["needs_new_look"]
+    alna = upload(client, ALNA)
+    assert alna.json()["id"] == "bydel-alna"
+
+
+# --- in a real browser, on a real server ---------------------------------------------------------
+
+import os  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+from ..browser import CHROMIUM, launch  # noqa: E402
+
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+                                    reason="Debian's chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def live_server(small_model, tmp_path_factory):
+    """The workbench on uvicorn on a free loopback port, as `alignment serve` runs it."""
+    import uvicorn
+
+    from alignment.serve.app import create_app
+    from alignment.serve.server import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(str(tmp_path_factory.mktemp("arbeidsmappe")), small_model),
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    folder = os.environ.get("ALIGNMENT_SCREENSHOTS")
+    return __import__("pathlib").Path(folder) if folder else tmp_path_factory.mktemp("skjermbilder")
+
+
+def _page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None)
+    return page, errors
+
+
+def _card(page, tiltak_id):
+    return page.locator(f"article.tiltak[data-tiltak='{tiltak_id}']")
+
+
+@needs_chromium
+def test_an_advisor_uploads_reviews_and_sees_it_kept(browser, live_server, screenshots, tmp_path):
+    page, errors = _page(browser)
+    page.goto(live_server + "/")
+    page.screenshot(path=str(screenshots / "1-oversikt-tom.png"), full_page=True)
+    page.set_input_files("form[data-upload] input[type=file]", str(FROGNER))
+    assert page.input_value("[data-district]") == "Bydel Frogner"  # guessed from the file's name
+    page.click("form[data-upload] button[type=submit]")
+    page.wait_for_url("**/planer/bydel-frogner")
+    page.screenshot(path=str(screenshots / "2-sjekkes.png"))
+    page.wait_for_selector("article.tiltak", timeout=60_000)
+    assert page.locator("article.tiltak").count() == 36
+
+    first = _card(page, "5.1.1 A")
+    first.locator("button[data-choose=partial]").click()
+    page.wait_for_selector("article.tiltak[data-tiltak='5.1.1 A'] [data-saved]:has-text('Lagret')")
+    assert _card(page, "5.1.1 A").locator("button[data-choose=partial]").get_attribute("aria-pressed") == "true"
+
+    _card(page, "5.1.1 A").focus()
+    page.keyboard.press("j")  # to 5.1.1 B
+    page.keyboard.press("3")
+    page.wait_for_selector("article.tiltak[data-tiltak='5.1.1 B'] [data-saved]:has-text('Lagret')")
+    assert _card(page, "5.1.1 B").get_attribute("data-status") == "missing"
+
+    missed = page.locator("article.tiltak[data-verdict=missing]:has([data-add])").last  # a "Mangler" to correct
+    tiltak_id = missed.get_attribute("data-tiltak")
+    added = missed.locator("[data-add]").first.get_attribute("data-add")
+    missed.locator("[data-add]").first.click()
+    page.wait_for_selector(f"article.tiltak[data-tiltak='{tiltak_id}'] [data-saved]:has-text('Lagret')")
+    page.fill("[data-reviewer]", "Kari Rådgiver")
+    comment = _card(page, tiltak_id).locator("[data-comment]")
+    comment.fill("Sjekket mot side 12")
+    comment.press("Tab")
+    page.wait_for_selector(f"article.tiltak[data-tiltak='{tiltak_id}'] [data-saved]:has-text('Lagret')")
+    _card(page, tiltak_id).locator("button[data-choose=covered]").click()
+    page.wait_for_selector(f"article.tiltak[data-tiltak='{tiltak_id}'] [data-saved]:has-text('Lagret')")
+    page.screenshot(path=str(screenshots / "3-vurdering.png"))
+
+    page.reload()
+    assert _card(page, "5.1.1 A").get_attribute("data-status") == "partial"
+    assert _card(page, "5.1.1 B").get_attribute("data-status") == "missing"
+    assert added in _card(page, tiltak_id).get_attribute("data-evidence").split()
+    assert _card(page, tiltak_id).locator("[data-comment]").input_value() == "Sjekket mot side 12"
+    assert "Kari Rådgiver" in _card(page, tiltak_id).inner_text()
+
+    page.select_option("[data-filter]", "ikke-vurdert")
+    assert page.locator("article.tiltak:visible").count() == 36 - 3
+    page.select_option("[data-filter]", "")
+    page.select_option("[data-sort]", "usikre")
+    orders = [float(x) for x in page.locator("article.tiltak").evaluate_all(
+        "cards => cards.map(c => c.dataset.uncertainty)")]
+    assert orders == sorted(orders)
+    assert errors == []
+
+
+@needs_chromium
+def test_a_new_draft_flags_changed_evidence_and_a_bad_upload_says_why(browser, live_server, screenshots, tmp_path):
+    page, errors = _page(browser)
+    page.goto(live_server + "/planer/bydel-frogner")
+    page.wait_for_selector("article.tiltak")
+    card = page.locator("article.tiltak:has(.evidence)").first
+    tiltak_id = card.get_attribute("data-tiltak")
+    card.locator("button[data-choose=covered]").click()
+    page.wait_for_selector(f"article.tiltak[data-tiltak='{tiltak_id}'] [data-saved]:has-text('Lagret')")
+    evidence_text = _card(page, tiltak_id).locator(".evidence p:not(.goal):not(.small)").first.inner_text()
+    text = FROGNER.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if len(x.strip()) > 30 and x.strip() in " ".join(evidence_text.split()))
+    draft = tmp_path / "frogner-utkast-2.txt"
+    draft.write_text(text.replace(line, line + " (endret)", 1), encoding="utf-8")
+    page.set_input_files("#nytt-utkast input[type=file]", str(draft))
+    page.click("#nytt-utkast button[type=submit]")
+    page.wait_for_selector(f"article.tiltak[data-tiltak='{tiltak_id}'] .flag", timeout=60_000)
+    assert "Trenger ny vurdering" in _card(page, tiltak_id).inner_text()
+    assert "Utkast 2 av 2" in page.inner_text("header")
+    page.screenshot(path=str(screenshots / "4-nytt-utkast.png"))
+    assert errors == []
+
+    page.goto(live_server + "/")
+    empty = tmp_path / "tom.txt"
+    empty.write_text("\n", encoding="utf-8")
+    page.set_input_files("form[data-upload] input[type=file]", str(empty))
+    page.click("form[data-upload] button[type=submit]")
+    status = page.locator("[data-upload-status].error")
+    status.wait_for()
+    assert "tom.txt: filen er tom" in status.inner_text()
+    page.screenshot(path=str(screenshots / "5-feil.png"), full_page=True)
+    assert [e for e in errors if "status of 422" not in e] == []  # the browser logs the refused upload itself

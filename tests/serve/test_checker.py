@@ -1,0 +1,62 @@
+import time
+
+import pytest
+
+from alignment.errors import ModelError
+from alignment.records import CheckState
+from alignment.serve.checker import DONE, FAILED, Checker, read_upload
+from alignment.serve.workspace import Workspace
+
+from ..conftest import FROGNER
+
+
+def _wait(checker, plan_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = checker.state(plan_id)
+        if state and state.check.state != "running":
+            return state
+        time.sleep(0.05)
+    raise AssertionError("still running")
+
+
+@pytest.fixture
+def started():
+    """Start checkers, and stop them after the test (no worker thread outlives it)."""
+    checkers = []
+
+    def start(checker):
+        checkers.append(checker)
+        checker.start()
+        return checker
+
+    yield start
+    for checker in checkers:
+        checker.stop()
+
+
+def test_a_checked_upload_is_stored_and_reloaded_by_a_new_checker(small_model, tmp_path, started):
+    checker = started(Checker(Workspace(tmp_path), small_model))
+    upload = read_upload("frogner.txt", FROGNER.read_bytes(), "", False)
+    assert (upload.plan_id, upload.district) == ("bydel-frogner", "Bydel Frogner")
+    checker.submit(upload)
+    state = _wait(checker, "bydel-frogner")
+    assert state.check == CheckState(DONE) and len(state.machine.measures) == len(upload.measures)
+    assert state.machine.plan.source.endswith("bydel-frogner/versjoner/1-frogner.txt")
+    assert checker.submit(upload).state == DONE  # the same draft again: nothing to do
+    again = started(Checker(Workspace(tmp_path), small_model))
+    assert _wait(again, "bydel-frogner").machine.verdicts == state.machine.verdicts
+
+
+def test_a_failing_check_leaves_the_workspace_as_it_was(small_model, tmp_path, monkeypatch, started):
+    checker = Checker(Workspace(tmp_path), small_model)
+
+    def no_model():
+        raise ModelError("Standardmodellen er ikke installert. Installer modellen med: alignment model install")
+
+    monkeypatch.setattr(checker, "matcher", no_model)
+    started(checker)
+    checker.submit(read_upload("frogner.txt", FROGNER.read_bytes(), "", False))
+    state = _wait(checker, "bydel-frogner")
+    assert state.check.state == FAILED and "alignment model install" in state.check.error
+    assert list(tmp_path.iterdir()) == []

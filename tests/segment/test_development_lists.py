@@ -2,13 +2,8 @@ from alignment.ingest import read_document
 from alignment.segment import extract_measures
 from alignment.segment.development_lists import read_development_lists
 
+from . import find_measure
 from ..conftest import ALNA, ALNA_MEASURES
-
-
-def _find(measures, needle):
-    found = [m for m in measures if needle in f"{m.title} {m.text}"]
-    assert found, f"no measure contains {needle!r}"
-    return found[0]
 
 
 def test_alna_development_lists():
@@ -21,7 +16,7 @@ def test_alna_development_lists():
     assert first.section.startswith("4.1 Spesielle")
     assert not [t for t in texts if "skolevegring som meldes" in t]  # Utfordringsbilde is not a measure
     assert not [t for t in texts if "Byradets strategiske plan" in t]  # nor the appendix
-    wrapped = _find(measures, "Utrede behov for tverrfaglig ambulant team")
+    wrapped = find_measure(measures, "Utrede behov for tverrfaglig ambulant team")
     assert wrapped.text.endswith("for sammensatte tjenester")
     assert {m.group for m in measures} == {"Utviklingsomrade", "Nye tiltak"}
 

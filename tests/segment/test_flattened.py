@@ -2,26 +2,21 @@ from alignment.ingest import read_document
 from alignment.segment import extract_measures
 from alignment.segment.flattened import read_flattened_tables
 
+from . import find_measure
 from ..conftest import FROGNER, FROGNER_MEASURES
-
-
-def _find(measures, needle):
-    found = [m for m in measures if needle in f"{m.title} {m.text}"]
-    assert found, f"no measure contains {needle!r}"
-    return found[0]
 
 
 def test_frogner_flattened_table():
     measures = extract_measures(read_document(FROGNER))
     assert len(measures) == FROGNER_MEASURES
-    hap = _find(measures, "TILBY HAP")
+    hap = find_measure(measures, "TILBY HAP")
     assert hap.title == "TILBY HAP (HASJAVVENNINGS-PROGRAM)"
     assert hap.text.startswith("Bydelen skal tilby HAP-veiledning til unge og voksne.")
     assert hap.text.endswith("ansatte på Kastanjen Aktivitetshus")
     assert hap.ansvar == ("HBU", "NAV")
     assert hap.section.startswith("5.1 Strategi 1")
     assert hap.line == 711
-    contact = _find(measures, "HA ÉN FAST KONTAKTPERSON")
+    contact = find_measure(measures, "HA ÉN FAST KONTAKTPERSON")
     assert contact.title == "HA ÉN FAST KONTAKTPERSON I BYDEL" and contact.ansvar == ("NAV", "KE")
     # a text split by a page break is put back together, units included
     last = measures[-1]

@@ -3,23 +3,18 @@ from alignment.segment import extract_measures
 from alignment.segment.flattened import read_flattened_tables
 from alignment.segment.ocr_columns import read_ocr_column_tables
 
+from . import find_measure
 from ..conftest import FROGNER_MEASURES, FROGNER_OCR
-
-
-def _find(measures, needle):
-    found = [m for m in measures if needle in f"{m.title} {m.text}"]
-    assert found, f"no measure contains {needle!r}"
-    return found[0]
 
 
 def test_frogner_ocr_columns_are_paired():
     measures = extract_measures(read_document(FROGNER_OCR))
     assert len(measures) == FROGNER_MEASURES  # as many as in the clean text
-    hap = _find(measures, "TILBY HAP")
+    hap = find_measure(measures, "TILBY HAP")
     assert hap.text.startswith("Bydelen skal tilby HAP-veiledning")
-    ip = _find(measures, "STYRKE BRUK AV INDIVIDUELL")
+    ip = find_measure(measures, "STYRKE BRUK AV INDIVIDUELL")
     assert ip.text.startswith("Ruskonsulent og boppfglgere")
-    row = _find(measures, "DEKKE ETTERSP@RSELEN")
+    row = find_measure(measures, "DEKKE ETTERSP@RSELEN")
     assert row.title == "DEKKE ETTERSP@RSELEN ETTER BOLIGER TIL VANSKELIGSTILTE."
     assert row.text.startswith("NAV skal gjennomfgre et prosjekt") and row.ansvar == ("NAV",)
 

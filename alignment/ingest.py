@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -57,7 +58,7 @@ def read_document(path: str | Path, ocr: bool = False) -> Document:
 
 def read_plan_bytes(path: Path) -> bytes:
     """The file's bytes: a regular file only (links followed), never more than the size limit."""
-    if path.is_dir():
+    if os.path.isdir(path):  # False, not an error, where a folder on the way cannot be entered
         raise InputError(f"{path}: er en mappe, ikke en fil. Oppgi en planfil.")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UnsupportedFormatError(f"{path}: ukjent filtype '{path.suffix}'. Støttede formater: "

@@ -123,7 +123,8 @@ class _ReviewReader:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            raise self.fail(node, "tiltak_i_planen må være en liste av «Mnn: tekst».")
+            raise self.fail(node, "tiltak_i_planen må ha én linje per tiltak i planen, på formen M07: \"tekst\" "
+                                  "(uten «-» foran).")
         children = _children(node)
         measures = {}
         for key, value in raw.items():

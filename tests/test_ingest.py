@@ -326,3 +326,20 @@ def test_the_same_bytes_uploaded_read_as_from_disk(tmp_path):
 
     path = make_docx(tmp_path / "plan.docx")
     assert parse_document(path.read_bytes(), "plan.docx", str(path)) == read_document(path)
+
+
+def test_a_plan_in_a_folder_that_cannot_be_entered(tmp_path, monkeypatch):
+    from alignment import untrusted
+
+    plan = tmp_path / "låst" / "plan.txt"
+    real_stat = os.stat
+
+    def no_entry(path, *args, **kwargs):  # what a user who cannot enter the folder sees (root always can)
+        if str(path).startswith(str(tmp_path / "låst")):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", no_entry)
+    monkeypatch.setattr(untrusted.os, "stat", no_entry)
+    with pytest.raises(InputError, match="mangler lesetilgang"):
+        read_document(plan)

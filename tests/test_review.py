@@ -172,7 +172,7 @@ ENTRY = SMALL_FILE[SMALL_FILE.index('  "5.1.1 A"'):SMALL_FILE.index("tiltak_i_pl
 
 
 @pytest.mark.parametrize("old, new, message, line", [
-    ('  M01: "tekst"', "  - M01", "tiltak_i_planen må være", 12),
+    ('  M01: "tekst"', "  - M01", "tiltak_i_planen må ha én linje per tiltak", 12),
     ('comment: ""', "comment: {hva: nå}", "comment må være en tekst", 8),
     ("maskin: {status: missing, evidence: []}", "maskin: dekket", "maskin må være", 5),
     ("evidence: []\n    comment", "evidence: [{M01: 1}]\n    comment", "evidence må være en liste", 7),

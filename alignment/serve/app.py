@@ -70,10 +70,9 @@ class Refused(Exception):
 class Guard:
     """ASGI middleware: Host and Origin checks, the kinds of body a change may have, and security headers."""
 
-    def __init__(self, app, allowed_hosts: set[str], token: str) -> None:
+    def __init__(self, app, allowed_hosts: set[str]) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
-        self.token = token
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -186,7 +185,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
     app = Starlette(routes=routes, exception_handlers={Refused: _refused, HTTPException: _http_error,
                                                        404: _http_error, 405: _http_error},
                     max_body_size=MAX_FILE_BYTES + 1024 * 1024, lifespan=lifespan)
-    app.add_middleware(Guard, allowed_hosts=allowed, token=token)
+    app.add_middleware(Guard, allowed_hosts=allowed)
     app.state.checker = checker
     app.state.token = token
     return app
@@ -225,13 +224,10 @@ class Handlers:
         state = replace(live) if live is not None else None  # a snapshot: the worker goes on changing the live one
         plan = self.workspace.plan(key) if key else None
         if plan is None and state is not None:
-            plan = WorkspacePlan(key, self._pending_district(key))
+            plan = WorkspacePlan(key, state.district or key)
         if plan is None:
             raise Refused(404, f"Finner ikke planen «{request.path_params['plan']}» i arbeidsmappen.")
         return plan, state or PlanState(CheckState(RUNNING, "laster inn"))
-
-    def _pending_district(self, key: str) -> str:
-        return self.checker.state(key).district or key
 
     def reviewed(self, plan: WorkspacePlan, state: PlanState):
         """(the analysis with the review applied, the review) of the latest draft; (None, None) before it is checked."""

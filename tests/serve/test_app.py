@@ -439,3 +439,21 @@ def test_a_new_draft_flags_changed_evidence_and_a_bad_upload_says_why(browser, l
     assert "tom.txt: filen er tom" in status.inner_text()
     page.screenshot(path=str(screenshots / "5-feil.png"), full_page=True)
     assert [e for e in errors if "status of 422" not in e] == []  # the browser logs the refused upload itself
+
+
+def test_while_a_plan_waits_changes_are_409_and_a_full_queue_is_503(small_model, tmp_path):
+    from starlette.testclient import TestClient
+
+    from alignment.serve.app import create_app
+    from alignment.serve.checker import MAX_QUEUED
+
+    client = TestClient(create_app(str(tmp_path), small_model), base_url=BASE)  # no lifespan: the worker never runs
+    assert upload(client, FROGNER).status_code == 202
+    assert client.get("/api/plans/bydel-frogner").json()["state"] == "running"
+    response = client.put("/api/plans/bydel-frogner/review/5.1.1 A", json={"status": "covered"})
+    assert response.status_code == 409 and "sjekkes fortsatt" in response.json()["error"]
+    assert client.get("/planer/bydel-frogner/rapport.html").status_code == 409
+    statuses = [upload(client, f"plan{n}.md", f"# Bydel Kø{n}\n\n## Tiltak\n- Kurs {n}\n".encode()).status_code
+                for n in range(MAX_QUEUED)]
+    assert statuses.count(202) == MAX_QUEUED - 2 and statuses[-1] == 503
+    assert "mange planer i kø" in upload(client, "siste.md", b"# Bydel Sist\n\n## Tiltak\n- Kurs\n").json()["error"]

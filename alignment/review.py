@@ -213,12 +213,13 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
     """
     check_review_fits(review, analysis)
     measures = analysis.measures
-    current_by_key = {measure_key(measure_review_text(m)): m for m in measures}
-    old_keys = {measure_key(text) for text in review.measures.values()}
+    keys = {m.id: measure_key(measure_review_text(m)) for m in measures}
+    current_by_key = {keys[m.id]: m for m in measures}
+    old_key = {old_id: measure_key(text) for old_id, text in review.measures.items()}
+    old_keys = set(old_key.values())
 
     def current(old_id: str) -> Measure | None:
-        text = review.measures.get(old_id)
-        return current_by_key.get(measure_key(text)) if text is not None else None
+        return current_by_key.get(old_key[old_id]) if old_id in old_key else None
 
     notes: dict[str, ReviewNote] = {}
     verdicts = []
@@ -239,9 +240,8 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
         why = f"teksten i {', '.join(gone)} er endret eller borte siden vurderingen" if gone else decision.stale
         notes[verdict.tiltak.id] = ReviewNote(verdict.status, decision.status, decision.reviewer, decision.date,
                                               decision.comment, bool(why), why)
-    carried = {measure_key(review.measures[m]) for m in review.new_measures}
-    new_measures = tuple(m for m in measures
-                         if measure_key(measure_review_text(m)) not in old_keys or measure_key(measure_review_text(m)) in carried)
+    carried = {old_key[m] for m in review.new_measures}
+    new_measures = tuple(m for m in measures if keys[m.id] not in old_keys or keys[m.id] in carried)
     renumbered = any(
         (current(old_id) is None or current(old_id).id != old_id) for old_id in review.measures
     ) or bool(new_measures)

@@ -17,7 +17,7 @@ def analysis_json(analysis: Analysis) -> dict:
         "plan": {"name": document.name, "source": document.source, "format": document.format},
         "model": analysis.model,
         "summary": {s: getattr(analysis.summary.counts, s) for s in STATUSES} | {"measures": len(analysis.measures)},
-        "tiltak": [_verdict_json(v, analysis.review) for v in analysis.verdicts],
+        "tiltak": [verdict_json(v, analysis.review) for v in analysis.verdicts],
         "measures": [_measure_json(m, c) for m, c in zip(analysis.matches, analysis.measure_checks)],
         "checklist": [
             {"id": r.item.id, "title": r.item.title, "found": r.found, "signs": list(r.signs_found),
@@ -39,7 +39,7 @@ def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _verdict_json(verdict: TiltakVerdict, review: ReviewOutcome | None) -> dict:
+def verdict_json(verdict: TiltakVerdict, review: ReviewOutcome | None) -> dict:
     t = verdict.tiltak
     note = review.notes.get(t.id) if review else None
     return {

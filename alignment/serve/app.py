@@ -37,7 +37,7 @@ from ..errors import AlignmentError, InputError, InputTooLargeError, ReviewError
 from ..ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, sniff_format
 from ..output import write_files
 from ..records import STATUSES, CheckState, Decision, PlanListing, WorkspacePlan
-from ..render.data import analysis_json, analysis_json_text, measure_json
+from ..render.data import analysis_json, analysis_json_text, measure_json, verdict_json
 from ..render.html import comparison_html, report_html
 from ..render.review_file import review_file
 from ..render.spreadsheet import comparison_csv, comparison_xlsx
@@ -420,7 +420,7 @@ class Handlers:
                                if revision > seen and t != tiltak_id and (not tab or who != tab))
             state.changes[tiltak_id] = (state.revision, tab)
         reviewed = apply_review(machine, review)
-        entry = next(t for t in analysis_json(reviewed)["tiltak"] if t["id"] == tiltak_id)
+        entry = verdict_json(reviewed.verdict(tiltak_id), reviewed.review)
         counts = reviewed.summary.counts
         return {"tiltak": entry, "revision": state.revision, "changed_elsewhere": elsewhere,
                 "summary": {"covered": counts.covered, "partial": counts.partial, "missing": counts.missing},

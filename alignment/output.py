@@ -20,7 +20,6 @@ from .records import Analysis, Comparison
 from .render.data import analysis_json_text, comparison_json_text
 from .render.html import comparison_html, report_html
 from .render.review_file import review_file
-from .render.spreadsheet import comparison_csv, comparison_xlsx
 
 REPORT_FORMATS = ("html", "json")
 COMPARE_FORMATS = ("html", "csv", "xlsx", "json")
@@ -48,6 +47,8 @@ def write_comparison(comparison: Comparison, out_dir: str | Path,
     """The comparison files and each plan's own report (with a review template beside the HTML)."""
     if not comparison.districts:
         raise InputError("Ingen av planene kunne leses; ingenting er skrevet. Sjekk filene som er nevnt over.")
+    from .render.spreadsheet import comparison_csv, comparison_xlsx  # pandas: only comparisons pay its import
+
     out_dir = Path(out_dir)
     renderers = {"html": comparison_html, "csv": comparison_csv, "xlsx": comparison_xlsx, "json": comparison_json_text}
     reports = {"html": report_html, "json": analysis_json_text}

@@ -33,7 +33,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..compare import build_comparison
-from ..errors import AlignmentError, InputError, InputTooLargeError, ReviewError, UnsupportedFormatError
+from ..errors import InputError, InputTooLargeError, ReviewError, UnsupportedFormatError
 from ..ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, sniff_format
 from ..output import write_files
 from ..records import STATUSES, CheckState, Decision, PlanListing, WorkspacePlan

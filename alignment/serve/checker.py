@@ -28,7 +28,7 @@ from ..match import Matcher
 from ..records import CHECK_STAGES, Analysis, CheckState, Document, Measure, Review, WorkspacePlan
 from ..reference import load_reference
 from ..render.data import analysis_json_text
-from ..review import apply_review, empty_review, load_review, rebase_review
+from ..review import empty_review, load_review, rebase_review
 from ..segment import extract_measures
 from .workspace import Workspace, plan_id
 

@@ -129,11 +129,6 @@ class Workspace:
         write_files({path.with_suffix(".json"): analysis_json})
         self._write_plan(plan)
 
-    def rename(self, plan: WorkspacePlan, district: str) -> WorkspacePlan:
-        renamed = WorkspacePlan(plan.id, district, plan.versions)
-        self._write_plan(renamed)
-        return renamed
-
     def _write_plan(self, plan: WorkspacePlan) -> None:
         data = {"id": plan.id, "district": plan.district, "versions": [asdict(v) for v in plan.versions]}
         write_files({self.folder(plan.id) / PLAN_FILE: json.dumps(data, ensure_ascii=False, indent=2) + "\n"})

@@ -152,7 +152,7 @@ class Embedder:
         self._model = None
         self.encoded_count = 0
 
-    def _load(self):
+    def load(self):
         if self._model is None:
             try:
                 self._model = load_model(self.model_path)
@@ -168,7 +168,7 @@ class Embedder:
     def _prompt_for(self, prompt_name: str | None) -> str | None:
         if not prompt_name:
             return None
-        prompts = getattr(self._load(), "prompts", None) or {}
+        prompts = getattr(self.load(), "prompts", None) or {}
         return prompt_name if prompt_name in prompts else None
 
     def encode(self, texts: list[str], prompt_name: str | None = None, progress=None) -> np.ndarray:
@@ -187,7 +187,7 @@ class Embedder:
                     found[text] = vector
         missing = sorted((t for t in distinct if t not in found), key=len, reverse=True)
         if missing:
-            model = self._load()
+            model = self.load()
             for start in range(0, len(missing), BATCH):
                 batch = missing[start:start + BATCH]
                 vectors = model.encode(batch, prompt_name=self._prompt_for(prompt_name), batch_size=BATCH,

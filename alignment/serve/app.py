@@ -317,6 +317,12 @@ class Handlers:
 
     # --- uploads -------------------------------------------------------------------------------
 
+    def check_token(self, request: Request, form) -> None:
+        """A form that changes something carries the session's token (in a field, or a header for scripts)."""
+        sent = str(form.get("token") or request.headers.get("x-alignment-token") or "")
+        if not hmac.compare_digest(sent.encode(), self.token.encode()):
+            raise Refused(403, "Skjemaet er utløpt. Last siden på nytt og prøv igjen.")
+
     async def _read_upload(self, request: Request) -> Upload:
         try:
             form = await request.form(max_files=1, max_fields=10)
@@ -324,9 +330,7 @@ class Handlers:
             raise
         except Exception as exc:  # a broken multipart body
             raise Refused(400, "Opplastingen var ødelagt. Prøv igjen.") from exc
-        sent = str(form.get("token") or request.headers.get("x-alignment-token") or "")
-        if not hmac.compare_digest(sent.encode(), self.token.encode()):
-            raise Refused(403, "Skjemaet er utløpt. Last siden på nytt og prøv igjen.")
+        self.check_token(request, form)
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Refused(422, "Velg en planfil (.pdf, .docx, .txt eller .md).")
@@ -430,9 +434,7 @@ class Handlers:
         """Take a review file (edited elsewhere) for this plan; it is checked like the CLI checks one."""
         plan, state = self.lookup(request)
         form = await request.form(max_files=1, max_fields=5)
-        sent = str(form.get("token") or request.headers.get("x-alignment-token") or "")
-        if not hmac.compare_digest(sent.encode(), self.token.encode()):
-            raise Refused(403, "Skjemaet er utløpt. Last siden på nytt og prøv igjen.")
+        self.check_token(request, form)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise Refused(422, "Velg en vurderingsfil (.review.yaml).")

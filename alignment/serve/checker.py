@@ -134,7 +134,7 @@ class Checker:
 
     def matcher(self) -> Matcher:
         if self._matcher is None:
-            self.embedder._load()  # the one model load of this process
+            self.embedder.load()  # the one model load of this process
             self._matcher = Matcher(self.embedder).fit(self.reference.tiltak)
         return self._matcher
 

@@ -38,10 +38,20 @@ def plan_title(document: Document) -> str:
     return document.name
 
 
+def plan_heading(document: Document) -> str:
+    """The plan's own title when one of its first lines reads like one ("Russtrategi 2021 -2024 Bydel Frogner")."""
+    lines = [line.text.strip() for line in document.lines[:40] if line.text.strip()][:5]
+    for text in lines:
+        if (len(text) <= 120 and not re.match(r"\d", text) and not text.endswith((".", ",", ":"))
+                and re.search(r"plan|strategi", text, re.IGNORECASE)):
+            return re.sub(r"\s+", " ", text.lstrip("# "))
+    return ""
+
+
 def build_analysis(document: Document, measures: tuple[Measure, ...], scores: Scores,
                    verdicts: tuple[TiltakVerdict, ...], matches: tuple[MeasureMatch, ...], reference: Reference,
                    model: str, settings: Settings, checklist: tuple[ChecklistItem, ...]) -> Analysis:
-    plan = Plan(document.name, document.source, document.format, plan_title(document))
+    plan = Plan(document.name, document.source, document.format, plan_title(document), plan_heading(document))
     return Analysis(
         plan=plan,
         document=document,

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import model_store
-from .errors import INTERNAL, INTERRUPTED, AlignmentError, InputError, NothingFoundError
+from .errors import INTERNAL, INTERRUPTED, AlignmentError, InputError, NothingFoundError, OutputError
 
 
 class UserFacingError(click.ClickException):
@@ -134,14 +134,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--reference", type=PATH, default=None, help="YAML med Byrådets tiltak (standard: den som følger med).")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
 @click.option("--format", "formats", default="html,json", show_default=True,
-              help="Hvilke filer som skrives, kommaseparert: html, json.")
+              help="Hvilke filer som skrives, kommaseparert: html, json, docx (tilbakemeldingsbrev i Word), "
+                   "pdf (brevet som PDF; krever LibreOffice).")
 @click.option("--review", "review", type=PATH, default=None,
               help="Rådgivers vurderingsfil (standard: <plan>.review.yaml ved siden av rapporten, om den finnes).")
 def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str,
           review: Path | None) -> None:
     """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md).
 
-    Skriver også en vurderingsfil (<plan>.review.yaml) der en rådgiver kan bekrefte eller rette
+    Med --format docx skrives også et tilbakemeldingsbrev til bydelen (<plan>.tilbakemelding.docx) som
+    rådgiveren kan redigere i Word; med rådgivers vurderinger når de finnes. Skriver også en vurderingsfil (<plan>.review.yaml) der en rådgiver kan bekrefte eller rette
     vurderingene; den skrives bare når den ikke finnes, og brukes ved neste kjøring.
     """
     from .check import check_plan
@@ -178,10 +180,16 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, 
 
 
 def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats asked for; PDF refused before any slow work when LibreOffice is missing."""
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in allowed]
     if unknown or not chosen:
         raise click.UsageError(f"ukjent format {', '.join(unknown) or '(tomt)'}; velg blant {', '.join(allowed)}.")
+    if "pdf" in chosen:
+        from .render.pdf import INSTALL_HINT, libreoffice
+
+        if libreoffice() is None:
+            raise OutputError(f"Kan ikke lage PDF: {INSTALL_HINT}")
     return chosen
 
 
@@ -192,7 +200,8 @@ def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--model", default=None, help="Modell som i check.")
 @click.option("--reference", type=PATH, default=None, help="YAML med Byrådets tiltak.")
 @click.option("--format", "formats", default="html,csv,xlsx,json", show_default=True,
-              help="Hvilke filer som skrives, kommaseparert: html, csv, xlsx, json.")
+              help="Hvilke filer som skrives, kommaseparert: html, csv, xlsx, json, docx og pdf "
+                   "(et tilbakemeldingsbrev per bydel).")
 @click.option("--quiet", is_flag=True, help="Ingen fremdriftsvisning.")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på skannede PDF-er uten tekstlag.")
 def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference: Path | None, formats: str,
@@ -297,10 +306,6 @@ def evaluate(model: str | None, details: bool, ablations: bool) -> None:
         run_ablations(model=model, echo=click.echo)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 @main.command()
 @click.option("--workspace", "workspace", type=PATH, default=Path("arbeidsmappe"), show_default=True,
               help="Arbeidsmappen med planene, utkastene og vurderingene (lages om den mangler).")
@@ -314,3 +319,7 @@ def serve(workspace: Path, host: str, port: int, open_browser: bool, model: str 
     from .serve.server import run
 
     run(workspace, host, port, open_browser, model, echo=lambda line: click.echo(printable(line), err=True))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

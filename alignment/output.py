@@ -21,17 +21,37 @@ from .render.data import analysis_json_text, comparison_json_text
 from .render.html import comparison_html, report_html
 from .render.review_file import review_file
 
-REPORT_FORMATS = ("html", "json")
-COMPARE_FORMATS = ("html", "csv", "xlsx", "json")
+REPORT_FORMATS = ("html", "json", "docx", "pdf")  # docx and pdf: the feedback letter
+DEFAULT_REPORT_FORMATS = ("html", "json")
+COMPARE_FORMATS = ("html", "csv", "xlsx", "json", "docx", "pdf")
+DEFAULT_COMPARE_FORMATS = ("html", "csv", "xlsx", "json")
+LETTER_FORMATS = ("docx", "pdf")
 
 
-def write_report(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = REPORT_FORMATS,
-                 stem: str | None = None) -> list[Path]:
-    """Write <stem>.html and <stem>.json (stem: the plan file's), both or neither."""
-    out_dir = Path(out_dir)
-    stem = stem or analysis.plan.name
+def report_file(stem: str, fmt: str) -> str:
+    """<stem>.html and <stem>.json for the report; <stem>.tilbakemelding.docx (or .pdf) for the letter."""
+    return f"{stem}.tilbakemelding.{fmt}" if fmt in LETTER_FORMATS else f"{stem}.{fmt}"
+
+
+def report_files(analysis: Analysis, out_dir: Path, formats: tuple[str, ...], stem: str) -> dict[Path, str | bytes]:
+    """One plan's outputs in `formats`, rendered (the letter once, whether as DOCX, PDF or both)."""
     renderers = {"html": report_html, "json": analysis_json_text}
-    return write_files({out_dir / f"{stem}.{fmt}": renderers[fmt](analysis) for fmt in formats})
+    rendered = {fmt: renderers[fmt](analysis) for fmt in formats if fmt in renderers}
+    if set(formats) & set(LETTER_FORMATS):
+        from .render.letter import letter_docx  # python-docx: only letters pay its import
+
+        rendered["docx"] = letter_docx(analysis)
+    if "pdf" in formats:
+        from .render.pdf import pdf_from_docx
+
+        rendered["pdf"] = pdf_from_docx(rendered["docx"])
+    return {out_dir / report_file(stem, fmt): rendered[fmt] for fmt in formats}
+
+
+def write_report(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = DEFAULT_REPORT_FORMATS,
+                 stem: str | None = None) -> list[Path]:
+    """Write the chosen files for one plan (stem: the plan file's), all or none."""
+    return write_files(report_files(analysis, Path(out_dir), formats, stem or analysis.plan.name))
 
 
 def write_review_template(analysis: Analysis, out_dir: str | Path, stem: str | None = None) -> Path | None:
@@ -43,7 +63,7 @@ def write_review_template(analysis: Analysis, out_dir: str | Path, stem: str | N
 
 
 def write_comparison(comparison: Comparison, out_dir: str | Path,
-                     formats: tuple[str, ...] = COMPARE_FORMATS) -> list[Path]:
+                     formats: tuple[str, ...] = DEFAULT_COMPARE_FORMATS) -> list[Path]:
     """The comparison files and each plan's own report (with a review template beside the HTML)."""
     if not comparison.districts:
         raise InputError("Ingen av planene kunne leses; ingenting er skrevet. Sjekk filene som er nevnt over.")
@@ -51,20 +71,19 @@ def write_comparison(comparison: Comparison, out_dir: str | Path,
 
     out_dir = Path(out_dir)
     renderers = {"html": comparison_html, "csv": comparison_csv, "xlsx": comparison_xlsx, "json": comparison_json_text}
-    reports = {"html": report_html, "json": analysis_json_text}
-    files = {}
+    per_plan = tuple(fmt for fmt in formats if fmt in REPORT_FORMATS)
+    files: dict[Path, str | bytes] = {}
     for district in comparison.districts:
-        for fmt in formats:
-            if fmt in reports:
-                files[out_dir / f"{district.stem}.{fmt}"] = reports[fmt](district.analysis)
-    files.update({out_dir / f"sammenligning.{fmt}": renderers[fmt](comparison) for fmt in formats})
+        files.update(report_files(district.analysis, out_dir, per_plan, district.stem))
+    together = [out_dir / f"sammenligning.{fmt}" for fmt in formats if fmt in renderers]
+    files.update({path: renderers[path.suffix[1:]](comparison) for path in together})
     write_files(files)
     written: list[Path] = []
     for district in comparison.districts:
-        written += [out_dir / f"{district.stem}.{fmt}" for fmt in formats if fmt in reports]
+        written += [out_dir / report_file(district.stem, fmt) for fmt in per_plan]
         template = write_review_template(district.analysis, out_dir, district.stem) if "html" in formats else None
         written += [template] if template is not None else []
-    return written + [out_dir / f"sammenligning.{fmt}" for fmt in formats]
+    return written + together
 
 
 def write_files(files: dict[Path, str | bytes]) -> list[Path]:

@@ -285,6 +285,27 @@ class ReviewOutcome:
     reviewed_plan: str
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Who assessed an analysis: the advisors its review names, and how many verdicts they decided.
+
+    A letter or report must never present the machine's verdict as an advisor's.
+    """
+
+    reviewers: tuple[str, ...]
+    date: str  # the latest date on their decisions; "" when none is given
+    decided: int  # verdicts an advisor set
+    total: int
+
+    @property
+    def reviewed(self) -> bool:
+        return self.decided > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.decided == self.total
+
+
 # --- the finished analysis --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -332,6 +353,7 @@ class Plan:
     source: str
     format: str
     title: str  # "Bydel Frogner" when the plan names its district, else the file's stem
+    heading: str = ""  # the plan's own title line ("Russtrategi 2021-2024 Bydel Frogner"), when it has one
 
 
 @dataclass(frozen=True)

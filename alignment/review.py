@@ -22,7 +22,7 @@ import yaml
 from .analysis import summarize
 from .errors import ReviewError, os_reason
 from .match import measure_matches
-from .records import STATUSES, Analysis, Decision, Evidence, Measure, Review, ReviewNote, ReviewOutcome
+from .records import STATUSES, Analysis, Assessment, Decision, Evidence, Measure, Review, ReviewNote, ReviewOutcome
 from .textnorm import fold
 from .untrusted import NotRegularFile, TooLarge, load_yaml, read_regular_file
 
@@ -277,6 +277,16 @@ def rebase_review(review: Review, analysis: Analysis) -> Review:
                   {v.tiltak.id: tuple(e.measure.id for e in v.evidence) for v in analysis.machine_verdicts},
                   {m.id: measure_review_text(m) for m in analysis.measures}, decisions,
                   tuple(m.id for m in reviewed.review.new_measures) if review.measures else ())
+
+
+def assessment(analysis: Analysis) -> Assessment:
+    """Who decided what: the advisors named on decisions or comments, and the latest date they give."""
+    notes = analysis.review.notes.values() if analysis.review else ()
+    spoken = [note for note in notes if note.status or note.comment]
+    reviewers = tuple(dict.fromkeys(note.reviewer.strip() for note in spoken if note.reviewer.strip()))
+    dates = sorted(note.date.strip() for note in spoken if note.date.strip())
+    decided = sum(verdict.decided_by == "reviewer" for verdict in analysis.verdicts)
+    return Assessment(reviewers, dates[-1] if dates else "", decided, len(analysis.verdicts))
 
 
 def empty_review(analysis: Analysis, source: str) -> Review:

@@ -32,14 +32,21 @@ if [ ! -f /usr/share/dict/bokmaal ]; then
   fi
 fi
 
-# The tests also exercise `--ocr` (ocrmypdf with Tesseract's Norwegian data) and a real browser.
+# The tests also exercise `--ocr` (ocrmypdf with Tesseract's Norwegian data), a real browser, and the letter as
+# PDF (LibreOffice, and poppler's pdftoppm to look at its first page).
 if [ "${1:-}" = "--test" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   missing=()
   command -v ocrmypdf >/dev/null || missing+=(ocrmypdf tesseract-ocr-nor)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then
     (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 \
       || echo "setup: could not install ${missing[*]}; their tests will be skipped" >&2
+  fi
+  if ! command -v soffice >/dev/null; then  # without recommends: Writer alone, not the whole office suite
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui fonts-liberation) >/dev/null 2>&1 \
+      || echo "setup: could not install LibreOffice; the PDF letter's tests will be skipped" >&2
   fi
 fi
 

@@ -1,4 +1,4 @@
-from alignment.analysis import plan_title, summarize
+from alignment.analysis import plan_heading, plan_title, summarize
 from alignment.records import Document, Line, Measure
 
 from .fakes import keyword_analysis
@@ -8,6 +8,17 @@ def test_plan_title_is_the_district_the_plan_names():
     lines = (Line("Ruspolitisk handlingsplan", 1), Line("Bydel Nordre Aker 2021–2024", 2))
     assert plan_title(Document("plan", "plan.txt", "txt", lines)) == "Bydel Nordre Aker"
     assert plan_title(Document("utkast-3", "utkast-3.txt", "txt", (Line("Ingen bydel her", 1),))) == "utkast-3"
+
+
+def test_plan_heading_is_the_plans_own_title_line():
+    def heading(*texts):
+        return plan_heading(Document("plan", "plan.txt", "txt", tuple(Line(t, i + 1) for i, t in enumerate(texts))))
+
+    assert heading(" Russtrategi 2021 -2024 Bydel Frogner ", "", "1 Innledning") == "Russtrategi 2021 -2024 Bydel Frogner"
+    assert heading("# Bydel Solhøgda – Handlingsplan for rusfeltet 2024–2027") == (
+        "Bydel Solhøgda – Handlingsplan for rusfeltet 2024–2027")
+    assert heading(" 1. Innledning", "Psykiske helseutfordringer ...", "Handlingsplanen bygger på ...") == ""
+    assert heading("Strategi " + "lang " * 40) == ""
 
 
 def test_summary_counts_groups_and_local_measures():

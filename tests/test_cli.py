@@ -96,6 +96,44 @@ def test_same_input_gives_byte_identical_outputs(small_model, tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def _docx_text(path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_check_writes_a_letter_that_carries_the_review(small_model, tmp_path):
+    out = tmp_path / "out"
+    first = _run("check", FROGNER, "--out", out, "--model", small_model, "--format", "docx")
+    assert first.exit_code == 0, first.output
+    assert sorted(p.name for p in out.iterdir()) == ["frogner.review.yaml", "frogner.tilbakemelding.docx"]
+    assert "Vurdert av: Maskinell vurdering, ikke gjennomgått av rådgiver" in _docx_text(out / "frogner.tilbakemelding.docx")
+    decide(out / "frogner.review.yaml", "5.3.4 E", status="missing", comment='"Ta med ernæring."', reviewer='"Kari"',
+           date='"2026-12-03"')
+    assert _run("check", FROGNER, "--out", out, "--model", small_model, "--format", "docx").exit_code == 0
+    text = _docx_text(out / "frogner.tilbakemelding.docx")
+    assert "Vurdert av: Kari (1 av 36 tiltak gjennomgått; resten er maskinens vurdering)" in text
+    assert "Rådgivers kommentar (Kari): Ta med ernæring." in text
+
+
+def test_pdf_without_libreoffice_is_refused_before_any_work(small_model, tmp_path, monkeypatch):
+    from alignment.render import pdf
+
+    monkeypatch.setattr(pdf, "libreoffice", lambda: None)
+    result = _run("check", FROGNER, "--out", tmp_path / "out", "--model", small_model, "--format", "html,pdf")
+    _one_line_error(result, 7, "PDF krever LibreOffice", "--format docx")
+    assert not (tmp_path / "out").exists()
+
+
+def test_compare_writes_one_letter_per_district(small_model, tmp_path):
+    result = _run("compare", FROGNER, ALNA, "--out", tmp_path, "--model", small_model, "--format", "docx", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alna.tilbakemelding.docx", "frogner.tilbakemelding.docx"]
+    assert "Bydel Alna" in _docx_text(tmp_path / "alna.tilbakemelding.docx")
+
+
 def test_bad_review_file_is_one_line(checked, small_model, tmp_path):
     out, _ = checked
     review = tmp_path / "frogner.review.yaml"
@@ -184,8 +222,8 @@ def test_internal_error_is_one_line_and_debug_shows_the_traceback(monkeypatch, t
 def test_usage_errors_are_exit_2_in_norwegian():
     result = _run("check")
     assert result.exit_code == 2 and result.output.startswith("Feil: Mangler argumentet")
-    result = _run("compare", "--format", "pdf")
-    assert result.exit_code == 2 and "ukjent format pdf" in result.output
+    result = _run("compare", "--format", "odt")
+    assert result.exit_code == 2 and "ukjent format odt" in result.output
 
 
 def test_model_info_mentions_the_licence(no_default_model):

@@ -8,7 +8,7 @@ from alignment.errors import ReviewError
 from alignment.render.data import analysis_json
 from alignment.render.html import report_html
 from alignment.render.review_file import review_file
-from alignment.review import apply_review, load_review
+from alignment.review import apply_review, assessment, load_review
 
 from .conftest import FROGNER
 
@@ -260,3 +260,15 @@ def test_decisions_follow_their_text_into_a_new_draft_and_keep_their_flag(frogne
     assert note.needs_new_look and note.why_new_look == decision.stale
     cleared = with_decision(reread, reread.decisions[target.tiltak.id])
     assert not apply_review(newer, cleared).review.notes[target.tiltak.id].needs_new_look
+
+
+def test_assessment_names_who_decided_and_when(frogner_analysis, review):
+    assert assessment(frogner_analysis) == assessment(_reviewed(frogner_analysis, review))
+    unreviewed = assessment(frogner_analysis)
+    assert (unreviewed.reviewers, unreviewed.date, unreviewed.decided, unreviewed.reviewed) == ((), "", 0, False)
+    decide(review, "5.1.1 A", status="covered", reviewer='"Kari"', date='"2026-11-30"')
+    decide(review, "5.1.1 B", comment='"Se på dette."', reviewer='"Ola"', date='"2026-12-02"')
+    decide(review, "5.1.1 C", status="partial", reviewer='"Kari"')
+    who = assessment(_reviewed(frogner_analysis, review))
+    assert who.reviewers == ("Kari", "Ola") and who.date == "2026-12-02"
+    assert (who.decided, who.total, who.reviewed, who.complete) == (2, 36, True, False)

@@ -8,16 +8,14 @@ XLSX carries fixed timestamps so the same input gives the same bytes.
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
-import zipfile
 
 import pandas as pd
 
 from ..records import STATUS_LABELS, Comparison, District
+from .package import FIXED_TIME, with_fixed_times
 
-FIXED_TIME = datetime.datetime(2000, 1, 1)
 MEASURE_COLUMNS = ["Nr.", "Seksjon", "Mål", "Tiltak", "Ansvar", "Svarer til Byrådets tiltak", "Skår"]
 
 
@@ -83,7 +81,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         book = writer.book
         book.properties.creator = "alignment"
         book.properties.created = book.properties.modified = FIXED_TIME
-    return _fixed_zip_times(buffer.getvalue())
+    return with_fixed_times(buffer.getvalue())
 
 
 def _sheet(writer, name: str, frame: pd.DataFrame) -> None:
@@ -110,21 +108,6 @@ def _sheet(writer, name: str, frame: pd.DataFrame) -> None:
         if width >= 60:
             for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 row[0].alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """Rewrite the XLSX with fixed times (zip entries, and the save time openpyxl stamps in), for same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, content)
-    return out.getvalue()
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -27,9 +27,11 @@ def overview_html(listings: list[PlanListing], comparison: Comparison | None, to
 
 
 def plan_html(plan: WorkspacePlan, check: CheckState, analysis: Analysis | None, review: Review | None,
-              revision: int, token: str) -> str:
+              revision: int, token: str, pdf_letter: bool = False) -> str:
+    """The plan's page; `pdf_letter` offers the letter as PDF too (LibreOffice is installed)."""
     return environment.get_template("web/plan.html").render(plan=plan, check=check, analysis=analysis, review=review,
-                                                            revision=revision, token=token, stages=CHECK_STAGES[1:])
+                                                            revision=revision, token=token, stages=CHECK_STAGES[1:],
+                                                            pdf_letter=pdf_letter)
 
 
 def card_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, tiltak_id: str) -> str:

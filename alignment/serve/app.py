@@ -33,12 +33,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..compare import build_comparison
-from ..errors import InputError, InputTooLargeError, ReviewError, UnsupportedFormatError
+from ..errors import InputError, InputTooLargeError, OutputError, ReviewError, UnsupportedFormatError
 from ..ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, sniff_format
 from ..output import write_files
 from ..records import STATUSES, CheckState, Decision, PlanListing, WorkspacePlan
 from ..render.data import analysis_json, analysis_json_text, measure_json, verdict_json
 from ..render.html import comparison_html, report_html
+from ..render.letter import draft_label, letter_docx
+from ..render.pdf import libreoffice, pdf_from_docx
 from ..render.review_file import review_file
 from ..render.spreadsheet import comparison_csv, comparison_xlsx
 from ..render.web import card_html, overview_html, plan_html
@@ -173,6 +175,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
         Route("/planer/{plan}/rapport.html", handlers.report_download),
         Route("/planer/{plan}/rapport.json", handlers.json_download),
         Route("/planer/{plan}/vurdering.yaml", handlers.review_download),
+        Route("/planer/{plan}/tilbakemelding.{fmt}", handlers.letter_download),
         Route("/sammenligning.{fmt}", handlers.comparison_download),
         Route("/static/{name}", handlers.static),
         Route("/api/token", handlers.api_token),
@@ -263,7 +266,8 @@ class Handlers:
     async def plan_page(self, request: Request) -> Response:
         plan, state = self.lookup(request)
         analysis, review = await run_in_threadpool(self.reviewed, plan, state)
-        return HTMLResponse(plan_html(plan, state.check, analysis, review, state.revision, self.token))
+        return HTMLResponse(plan_html(plan, state.check, analysis, review, state.revision, self.token,
+                                      pdf_letter=libreoffice() is not None))
 
     async def card(self, request: Request) -> Response:
         plan, state = self.lookup(request)
@@ -302,6 +306,21 @@ class Handlers:
         plan, state = self.lookup(request)
         _, review = await run_in_threadpool(self._done, plan, state)
         return _attachment(review_file(state.machine, review), f"{plan.id}.review.yaml", "application/yaml; charset=utf-8")
+
+    async def letter_download(self, request: Request) -> Response:
+        """The feedback letter for the latest draft, with the review as it stands now."""
+        fmt = request.path_params["fmt"]
+        if fmt not in LETTER_MEDIA_TYPES:
+            raise Refused(404, "Finner ikke siden.")
+        plan, state = self.lookup(request)
+        analysis, _ = await run_in_threadpool(self._done, plan, state)
+        letter = await run_in_threadpool(letter_docx, analysis, draft_label(plan.latest) if plan.latest else "")
+        if fmt == "pdf":
+            try:
+                letter = await run_in_threadpool(pdf_from_docx, letter)
+            except OutputError as error:
+                raise Refused(409, str(error)) from error
+        return _attachment(letter, f"{plan.id}.tilbakemelding.{fmt}", LETTER_MEDIA_TYPES[fmt])
 
     async def comparison_download(self, request: Request) -> Response:
         fmt = request.path_params["fmt"]
@@ -477,6 +496,10 @@ def _read(name: str, data: bytes, district: str, ocr: bool) -> Upload:
             raise UnsupportedFormatError(f"{name}: OCR tolker bare PDF-er. Last opp uten «Skannet PDF» for andre filer.")
         return Upload(plan_id(district or Path(name).stem), district or Path(name).stem, name, data, True, None, ())
     return read_upload(name, data, district, ocr)
+
+
+LETTER_MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                      "pdf": "application/pdf"}
 
 
 def _attachment(content, filename: str, media_type: str) -> Response:

@@ -271,6 +271,34 @@ def test_downloads(workbench, frogner):
     assert client.get("/sammenligning.pdf").status_code == 404
 
 
+def test_letter_download_holds_the_review_as_it_stands(workbench, frogner):
+    import docx
+
+    client, _ = workbench
+    tiltak = next(t for t in frogner["report"]["tiltak"] if t["owner"] == "bydel" and t["status"] == "missing")
+    assert _save(client, tiltak["id"], status="missing", comment="Ta dette inn.", reviewer="Kari",
+                 evidence=[]).status_code == 200
+    response = client.get("/planer/bydel-frogner/tilbakemelding.docx")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="bydel-frogner.tilbakemelding.docx"'
+    letter = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in letter.paragraphs)
+    assert "Utkast: utkast 1 (frogner.txt), lastet opp" in text
+    assert "Rådgivers kommentar (Kari): Ta dette inn." in text
+    page = BeautifulSoup(client.get("/planer/bydel-frogner").text, "html.parser")
+    assert page.select_one('a[href="/planer/bydel-frogner/tilbakemelding.docx"]')
+    assert client.get("/planer/bydel-frogner/tilbakemelding.odt").status_code == 404
+
+
+def test_letter_as_pdf_without_libreoffice_is_one_line(workbench, frogner, monkeypatch):
+    from alignment.render import pdf
+
+    client, _ = workbench
+    monkeypatch.setattr(pdf, "libreoffice", lambda: None)
+    response = client.get("/planer/bydel-frogner/tilbakemelding.pdf")
+    assert response.status_code == 409 and "PDF krever LibreOffice" in response.text
+
+
 def test_a_new_draft_keeps_decisions_and_flags_changed_evidence(workbench, frogner, tmp_path):
     client, workspace = workbench
     target = next(t for t in frogner["report"]["tiltak"] if t["evidence"] and t["id"] not in ("5.3.4 C",))

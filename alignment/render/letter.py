@@ -152,8 +152,9 @@ def _properties(document, analysis: Analysis, who: Assessment) -> None:
 
 def _heading_block(document, analysis: Analysis, who: Assessment, draft: str) -> None:
     document.add_heading(letter_title(analysis), level=0)
-    plan = clean(analysis.plan.heading) or clean(analysis.plan.name)
-    rows = [("Bydel", clean(analysis.plan.title)), ("Plan", f"{plan} (fil: {clean(analysis.plan.source.rsplit('/', 1)[-1])})")]
+    file_name = clean(analysis.plan.source.rsplit("/", 1)[-1])
+    plan = f"{clean(analysis.plan.heading)} (fil: {file_name})" if analysis.plan.heading else file_name
+    rows = [("Bydel", clean(analysis.plan.title)), ("Plan", plan)]
     if draft:
         rows.append(("Utkast", clean(draft)))
     rows.append(("Vurdert av", _assessed_by(who)))

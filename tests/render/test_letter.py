@@ -99,6 +99,12 @@ def test_taken_up_table_names_the_district_measures_and_ansvar(machine, letter):
     assert len(table.rows) - 1 == sum(v.status != "missing" for v in machine.verdicts)
 
 
+def test_header_names_district_plan_and_file(machine, letter):
+    assert "Bydel: Bydel Frogner\nPlan: Russtrategi 2021-2024 (fil: frogner.txt)" in _text(letter)
+    untitled = replace(machine, plan=replace(machine.plan, heading=""))
+    assert "Plan: frogner.txt\n" in _text(_open(letter_docx(untitled)))
+
+
 def test_unreviewed_letter_never_passes_for_an_advisors(letter):
     text = _text(letter)
     assert f"Vurdert av: {UNREVIEWED}" in text

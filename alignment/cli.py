@@ -138,8 +138,10 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "pdf (brevet som PDF; krever LibreOffice).")
 @click.option("--review", "review", type=PATH, default=None,
               help="Rådgivers vurderingsfil (standard: <plan>.review.yaml ved siden av rapporten, om den finnes).")
+@click.option("--draft", default="", help="Hvilket utkast brevet gjelder, f.eks. «utkast 2, 1. desember 2026» "
+                                          "(står øverst i tilbakemeldingsbrevet).")
 def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str,
-          review: Path | None) -> None:
+          review: Path | None, draft: str) -> None:
     """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md).
 
     Med --format docx skrives også et tilbakemeldingsbrev til bydelen (<plan>.tilbakemelding.docx) som
@@ -161,7 +163,7 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, 
         analysis = apply_review(analysis, load_review(review, [t.id for t in analysis.reference.tiltak]))
         decided = sum(v.decided_by == "reviewer" for v in analysis.verdicts)
         click.echo(f"Brukte vurderinger fra {printable(str(review))} ({decided} tiltak avgjort av rådgiver).")
-    written = write_report(analysis, out_dir, chosen)
+    written = write_report(analysis, out_dir, chosen, draft=draft)
     template = write_review_template(analysis, out_dir)
     if template is not None:
         written.append(template)

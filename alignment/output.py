@@ -33,14 +33,18 @@ def report_file(stem: str, fmt: str) -> str:
     return f"{stem}.tilbakemelding.{fmt}" if fmt in LETTER_FORMATS else f"{stem}.{fmt}"
 
 
-def report_files(analysis: Analysis, out_dir: Path, formats: tuple[str, ...], stem: str) -> dict[Path, str | bytes]:
-    """One plan's outputs in `formats`, rendered (the letter once, whether as DOCX, PDF or both)."""
+def report_files(analysis: Analysis, out_dir: Path, formats: tuple[str, ...], stem: str,
+                 draft: str = "") -> dict[Path, str | bytes]:
+    """One plan's outputs in `formats`, rendered (the letter once, whether as DOCX, PDF or both).
+
+    `draft` names the draft in the letter's header ("utkast 2, 1. desember 2026").
+    """
     renderers = {"html": report_html, "json": analysis_json_text}
     rendered = {fmt: renderers[fmt](analysis) for fmt in formats if fmt in renderers}
     if set(formats) & set(LETTER_FORMATS):
         from .render.letter import letter_docx  # python-docx: only letters pay its import
 
-        rendered["docx"] = letter_docx(analysis)
+        rendered["docx"] = letter_docx(analysis, draft)
     if "pdf" in formats:
         from .render.pdf import pdf_from_docx
 
@@ -49,9 +53,9 @@ def report_files(analysis: Analysis, out_dir: Path, formats: tuple[str, ...], st
 
 
 def write_report(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = DEFAULT_REPORT_FORMATS,
-                 stem: str | None = None) -> list[Path]:
+                 stem: str | None = None, draft: str = "") -> list[Path]:
     """Write the chosen files for one plan (stem: the plan file's), all or none."""
-    return write_files(report_files(analysis, Path(out_dir), formats, stem or analysis.plan.name))
+    return write_files(report_files(analysis, Path(out_dir), formats, stem or analysis.plan.name, draft))
 
 
 def write_review_template(analysis: Analysis, out_dir: str | Path, stem: str | None = None) -> Path | None:

@@ -370,7 +370,6 @@ def _table(document, headers: tuple[str, ...], widths_mm: tuple[int, ...]):
     repeat.set(qn("w:val"), "true")
     properties.append(repeat)
     for cell, text in zip(header.cells, headers):
-        cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
         _shade(cell, "D9E2F3")
     for column, width in zip(table.columns, widths_mm):

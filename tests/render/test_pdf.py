@@ -36,8 +36,12 @@ def test_page_one_is_a4_and_not_blank(letter_pdf, tmp_path):
 
 
 @needs_libreoffice
-def test_the_same_letter_gives_the_same_pdf(letter_pdf):
-    assert pdf.pdf_from_docx(letter_docx(_analysis())) == letter_pdf
+def test_the_same_letter_gives_the_same_pdf_also_two_at_once(letter_pdf):
+    from concurrent.futures import ThreadPoolExecutor
+
+    letter = letter_docx(_analysis())
+    with ThreadPoolExecutor(2) as pool:  # the workbench and a `check` converting at the same time
+        assert list(pool.map(pdf.pdf_from_docx, [letter, letter])) == [letter_pdf, letter_pdf]
     assert b"/CreationDate(D:20000101000000" in letter_pdf
 
 

@@ -138,7 +138,7 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "pdf (brevet som PDF; krever LibreOffice).")
 @click.option("--review", "review", type=PATH, default=None,
               help="Rådgivers vurderingsfil (standard: <plan>.review.yaml ved siden av rapporten, om den finnes).")
-@click.option("--draft", default="", help="Hvilket utkast brevet gjelder, f.eks. «utkast 2, 1. desember 2026» "
+@click.option("--draft", default="", help="Hvilket utkast brevet gjelder, f.eks. «nr. 2, mottatt 1. desember 2026» "
                                           "(står øverst i tilbakemeldingsbrevet).")
 def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str,
           review: Path | None, draft: str) -> None:

@@ -112,12 +112,12 @@ def test_check_writes_a_letter_that_carries_the_review(small_model, tmp_path):
     assert "Vurdert av: Maskinell vurdering, ikke gjennomgått av rådgiver" in _docx_text(out / "frogner.tilbakemelding.docx")
     decide(out / "frogner.review.yaml", "5.3.4 E", status="missing", comment='"Ta med ernæring."', reviewer='"Kari"',
            date='"2026-12-03"')
-    second = _run("check", FROGNER, "--out", out, "--model", small_model, "--format", "docx", "--draft", "utkast 2")
+    second = _run("check", FROGNER, "--out", out, "--model", small_model, "--format", "docx", "--draft", "nr. 2")
     assert second.exit_code == 0, second.output
     text = _docx_text(out / "frogner.tilbakemelding.docx")
-    assert "Utkast: utkast 2\n" in text
+    assert "Utkast: nr. 2\n" in text
     assert "Vurdert av: Kari (1 av 36 tiltak gjennomgått; resten er maskinens vurdering)" in text
-    assert "Rådgivers kommentar (Kari): Ta med ernæring." in text
+    assert "Vår kommentar: Ta med ernæring." in text
 
 
 def test_pdf_without_libreoffice_is_refused_before_any_work(small_model, tmp_path, monkeypatch):

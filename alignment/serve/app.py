@@ -314,7 +314,9 @@ class Handlers:
             raise Refused(404, "Finner ikke siden.")
         plan, state = self.lookup(request)
         analysis, _ = await run_in_threadpool(self._done, plan, state)
-        letter = await run_in_threadpool(letter_docx, analysis, draft_label(plan.latest) if plan.latest else "")
+        version = plan.latest
+        letter = await run_in_threadpool(letter_docx, analysis, draft_label(version) if version else "",
+                                         version.name if version else "")
         if fmt == "pdf":
             try:
                 letter = await run_in_threadpool(pdf_from_docx, letter)

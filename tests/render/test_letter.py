@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alignment.records import Decision, Document, Measure, PlanVersion
-from alignment.render.letter import UNREVIEWED, clean, draft_label, letter_docx, model_name, norwegian_date
+from alignment.render.letter import (OWNER_WORDS, UNREVIEWED, clean, draft_label, letter_docx, model_name, norwegian_date,
+                                     number, recommendation, sentence_case)
 from alignment.review import apply_review, empty_review, with_decision
 
 from ..fakes import keyword_analysis
@@ -72,7 +73,7 @@ def test_letter_has_word_headings_in_order(letter):
     headings = [(p.style.name, p.text) for p in letter.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == ("Title", "Tilbakemelding på ruspolitisk handlingsplan – Bydel Frogner")
     assert [text for style, text in headings if style == "Heading 1"] == [
-        "Sammendrag", "Tiltak bydelen bør vurdere", "Tiltak planen tar opp", "Fra KoRus' veileder",
+        "Sammendrag", "Tiltak bydelen bør vurdere", "Tiltak planen tar opp", "Fra KoRus Oslos veileder",
         "Bydelens egne tiltak", "Om vurderingen"]
     assert {text.split(" (")[0] for style, text in headings if style == "Heading 2"} == {"Mangler i planen"}
 
@@ -82,7 +83,7 @@ def test_missing_district_and_shared_tiltak_are_listed_with_their_ids(machine, l
     asked = [v for v in machine.verdicts if v.tiltak.owner in ("bydel", "felles") and v.status != "covered"]
     assert asked
     for verdict in asked:
-        assert f"{verdict.tiltak.id} ({verdict.tiltak.owner_label.lower()}): {verdict.tiltak.text}" in listed
+        assert f"{verdict.tiltak.id} ({OWNER_WORDS[verdict.tiltak.owner]}): {verdict.tiltak.text}" in listed
     for verdict in machine.verdicts:
         if verdict.tiltak.owner == "by" or verdict.status == "covered":
             assert f"{verdict.tiltak.id} (" not in listed
@@ -92,7 +93,7 @@ def test_taken_up_table_names_the_district_measures_and_ansvar(machine, letter):
     table = letter.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["Byrådets tiltak", "Bydelens tiltak", "Ansvar", "Status"]
     hap = next(row for row in table.rows[1:] if row.cells[0].text.startswith("5.2.1 H"))
-    assert "M01 Tilby HAP: Bydelen skal tilby HAP" in hap.cells[1].text
+    assert hap.cells[1].text == "Tilby HAP: Bydelen skal tilby HAP til unge og voksne."  # no M-numbers: they are ours
     assert hap.cells[2].text == "HBU, NAV" and hap.cells[3].text == "Dekket"
     header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
     assert header is not None and header.get(qn("w:val")) == "true"  # repeats on every page
@@ -100,16 +101,19 @@ def test_taken_up_table_names_the_district_measures_and_ansvar(machine, letter):
 
 
 def test_header_names_district_plan_and_file(machine, letter):
-    assert "Bydel: Bydel Frogner\nPlan: Russtrategi 2021-2024 (fil: frogner.txt)" in _text(letter)
-    untitled = replace(machine, plan=replace(machine.plan, heading=""))
-    assert "Plan: frogner.txt\n" in _text(_open(letter_docx(untitled)))
+    text = _text(letter)
+    assert "Til: Bydel Frogner\nPlan: «Russtrategi 2021–2024»\nVurdert av:" in text
+    assert "Den gjelder filen frogner.txt." in text
+    untitled = _text(_open(letter_docx(replace(machine, plan=replace(machine.plan, heading="")))))
+    assert "Plan:" not in untitled and "for Bydel Frogner." in untitled
 
 
 def test_unreviewed_letter_never_passes_for_an_advisors(letter):
     text = _text(letter)
     assert f"Vurdert av: {UNREVIEWED}" in text
     assert "Ingen rådgiver har gått gjennom vurderingene" in text
-    assert "Med vennlig hilsen" not in text and "KoRus Oslos tilbakemelding" not in text
+    assert "Med vennlig hilsen" not in text and "KoRus Oslo har gått gjennom" not in text
+    assert "Bydelen kan vurdere om disse tiltakene" in text and "Vi ber" not in text
     assert letter.core_properties.author == "alignment"
 
 
@@ -122,9 +126,11 @@ def test_reviewer_name_date_status_and_comments_are_carried_through(machine):
     letter = _open(letter_docx(_reviewed(machine, decisions)))
     text = _text(letter)
     assert "Vurdert av: Kari Nordmann" in text and "Dato: 3. desember 2026" in text
-    assert "Rådgivers kommentar (Kari Nordmann): Bør inn i planen <nå>." in text
-    assert "Kari Nordmann har gått gjennom alle vurderingene (3. desember 2026)." in text
-    assert "Med vennlig hilsen" in text and "(maskinens vurdering)" not in text
+    assert "Vår kommentar: Bør inn i planen <nå>." in text and "Kommentar: se over." not in text
+    assert "Kari Nordmann har gått gjennom vurderingene av Byrådets 36 tiltak 3. desember 2026." in text
+    assert "Punktene fra veilederen og tellingen av ansvar og frister er gjort maskinelt." in text
+    assert "KoRus Oslo har gått gjennom utkastet" in text and "Vi ber bydelen vurdere" in text
+    assert "Med vennlig hilsen\nKari Nordmann" in text and "(maskinens vurdering)" not in text
     assert letter.core_properties.author == "Kari Nordmann"
 
 
@@ -134,7 +140,7 @@ def test_a_partly_reviewed_letter_marks_the_machines_verdicts(machine):
     text = _text(letter)
     assert "Vurdert av: Ola (1 av 36 tiltak gjennomgått; resten er maskinens vurdering)" in text
     assert "(maskinens vurdering)" in text
-    assert f"{verdict.tiltak.id} (bydelen)" in "\n".join(_section(letter, "Tiltak bydelen bør vurdere"))
+    assert f"{verdict.tiltak.id} (bydelens ansvar)" in "\n".join(_section(letter, "Tiltak bydelen bør vurdere"))
 
 
 def test_page_setup_footer_font_language_and_properties(letter):
@@ -188,9 +194,31 @@ def test_a_plan_without_measures_says_so():
     assert "Planen tar ikke opp noen av Byrådets tiltak." in text
 
 
+def test_two_reviewers_are_named_on_their_comments_and_signed_one_by_one(machine):
+    missing = [v for v in machine.verdicts if v.tiltak.owner == "bydel" and v.status == "missing"][:2]
+    decisions = [Decision(missing[0].tiltak.id, status="missing", comment="Ta med.", reviewer="Kari, KoRus Oslo"),
+                 Decision(missing[1].tiltak.id, status="missing", comment="Vurder.", reviewer="Ola")]
+    text = _text(_open(letter_docx(_reviewed(machine, decisions))))
+    assert "Kommentar fra Kari, KoRus Oslo: Ta med." in text and "Kommentar fra Ola: Vurder." in text
+    assert "Med vennlig hilsen\nKari\nKoRus Oslo\nOla" in text
+    assert "Kari, KoRus Oslo og Ola har gått gjennom 2 av de 36 vurderingene" in text
+
+
+def test_the_package_has_no_template_leftovers(machine):
+    with zipfile.ZipFile(io.BytesIO(letter_docx(machine))) as package:
+        assert "docProps/thumbnail.jpeg" not in package.namelist()
+        assert b"<Application>alignment</Application>" in package.read("docProps/app.xml")
+        assert b"thumbnail" not in package.read("_rels/.rels")
+
+
 def test_small_helpers():
+    assert sentence_case("TILBY HAP OG HA ÉN FAST KONTAKTPERSON", "Bydelen skal tilby HAP.") == (
+        "Tilby HAP og ha én fast kontaktperson")
+    assert sentence_case("SAMARBEID MED NAV", "") == "Samarbeid med NAV" and sentence_case("Allerede fint", "") == "Allerede fint"
+    assert recommendation("Planen sier hvem.") == "Veilederen anbefaler at planen sier hvem."
+    assert [number(n) for n in (0, 1, 2)] == ["ingen", "ett", "2"]
     assert clean(" a\x00b\n\tc \u202e") == "ab c"
     assert norwegian_date("2026-12-03") == "3. desember 2026" and norwegian_date("uke 49") == "uke 49"
     assert model_name("embeddinggemma-300m-cbf5a78393b6") == "embeddinggemma-300m"
     version = PlanVersion(2, "versjoner/2-frogner.pdf", "frogner.pdf", "2026-12-04T10:11:12+00:00", "ab")
-    assert draft_label(version) == "utkast 2 (frogner.pdf), lastet opp 4. desember 2026"
+    assert draft_label(version) == "nr. 2, mottatt 4. desember 2026"

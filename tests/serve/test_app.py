@@ -283,8 +283,8 @@ def test_letter_download_holds_the_review_as_it_stands(workbench, frogner):
     assert response.headers["content-disposition"] == 'attachment; filename="bydel-frogner.tilbakemelding.docx"'
     letter = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in letter.paragraphs)
-    assert "Utkast: utkast 1 (frogner.txt), lastet opp" in text
-    assert "Rådgivers kommentar (Kari): Ta dette inn." in text
+    assert "Utkast: nr. 1, mottatt " in text and "Den gjelder filen frogner.txt." in text
+    assert "Vår kommentar: Ta dette inn." in text
     page = BeautifulSoup(client.get("/planer/bydel-frogner").text, "html.parser")
     assert page.select_one('a[href="/planer/bydel-frogner/tilbakemelding.docx"]')
     assert client.get("/planer/bydel-frogner/tilbakemelding.odt").status_code == 404

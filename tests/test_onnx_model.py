@@ -1,12 +1,17 @@
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from alignment import onnx_model
+from alignment import model_store, onnx_model
 from alignment.embed import load_model
 from alignment.errors import ModelError
+
+from .conftest import FROGNER
 
 TEXTS = [
     "Tilby HAP (hasjavvenningsprogram) til unge som ønsker å slutte",
@@ -81,3 +86,24 @@ def test_a_failed_export_leaves_nothing_half_installed(tmp_path, monkeypatch):
         onnx_model.export_model(tmp_path, log=lambda message: None)
     assert not onnx_model.is_exported(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.model
+def test_the_default_check_never_imports_torch(tmp_path):
+    if not (model_store.is_installed() and onnx_model.is_exported(model_store.default_model_dir())):
+        pytest.skip("EmbeddingGemma and its ONNX export are not installed (run `alignment model install`)")
+    script = (
+        "import sys\n"
+        "from alignment.cli import main\n"
+        "try:\n"
+        f"    main(['check', {str(FROGNER)!r}, '--out', {str(tmp_path / 'out')!r}, '--format', 'json'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, ALIGNMENT_CACHE=str(tmp_path / "cache"))
+    env.pop("ALIGNMENT_BACKEND", None)
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert list((tmp_path / "cache").glob("*-onnx-*.npz"))  # it did encode, through ONNX

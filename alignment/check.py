@@ -26,7 +26,7 @@ def extract(plan: str | Path, ocr: bool = False) -> tuple[Document, tuple[Measur
 
 
 def prepare_reference(model: str | None = None, reference: Reference | str | Path | None = None,
-                      settings: Settings = DEFAULT_SETTINGS) -> int:
+                      settings: Settings = DEFAULT_SETTINGS, backend: str | None = None) -> int:
     """Encode the Byråd's tiltak and their rewordings into the embedding cache before the first check.
 
     They are the same for every plan, so afterwards a first `check` encodes only the plan's own
@@ -34,7 +34,7 @@ def prepare_reference(model: str | None = None, reference: Reference | str | Pat
     """
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
-    embedder = Embedder(model)
+    embedder = Embedder(model, backend=backend)
     Matcher(embedder, settings).fit(reference.tiltak)
     return embedder.encoded_count
 
@@ -49,17 +49,18 @@ def check_plan(
     review: str | Path | None = None,
     matcher: Matcher | None = None,
     checklist: tuple[ChecklistItem, ...] | None = None,
+    backend: str | None = None,
 ) -> Analysis:
     """Read, extract and match one plan; with `review`, an advisor's review file decides where it says so.
 
     A fitted `matcher` (fitted on `reference`) lets several plans share one model load; then
-    `model`, `embedder` and `settings` are its own.
+    `model`, `backend`, `embedder` and `settings` are its own.
     """
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
     document, measures = extract(plan, ocr=ocr)
     if matcher is None:
-        matcher = Matcher(embedder or Embedder(model), settings).fit(reference.tiltak)
+        matcher = Matcher(embedder or Embedder(model, backend=backend), settings).fit(reference.tiltak)
     return analyze(document, measures, matcher, reference, checklist, review)
 
 

@@ -44,6 +44,11 @@ def _code(ch: str) -> str:
 # Paths are checked by the library (exit 3 and a Norwegian line), not by click (exit 2, English).
 PATH = click.Path(path_type=Path, readable=False)
 
+BACKEND = click.option(
+    "--backend", type=click.Choice(model_store.BACKENDS), default=None,
+    help=f"Hvordan modellen kjøres: torch, onnx (fp32) eller onnx-int8; ellers ALIGNMENT_BACKEND, eller "
+         f"{model_store.DEFAULT_BACKEND} for standardmodellen og torch for andre.")
+
 
 _CLICK_PHRASES = {
     "Missing argument": "Mangler argumentet",
@@ -131,6 +136,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--out", "out_dir", type=PATH, default=Path("reports"), show_default=True,
               help="Mappe for rapportene.")
 @click.option("--model", default=None, help="sentence-transformers-modell (navn eller sti); ellers ALIGNMENT_MODEL eller EmbeddingGemma.")
+@BACKEND
 @click.option("--reference", type=PATH, default=None, help="YAML med Byrådets tiltak (standard: den som følger med).")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på en skannet PDF uten tekstlag.")
 @click.option("--format", "formats", default="html,json", show_default=True,
@@ -140,13 +146,14 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Rådgivers vurderingsfil (standard: <plan>.review.yaml ved siden av rapporten, om den finnes).")
 @click.option("--draft", default="", help="Hvilket utkast brevet gjelder, f.eks. «nr. 2, mottatt 1. desember 2026» "
                                           "(står øverst i tilbakemeldingsbrevet).")
-def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, ocr: bool, formats: str,
-          review: Path | None, draft: str) -> None:
+def check(plan: Path, out_dir: Path, model: str | None, backend: str | None, reference: Path | None, ocr: bool,
+          formats: str, review: Path | None, draft: str) -> None:
     """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md).
 
     Med --format docx skrives også et tilbakemeldingsbrev til bydelen (<plan>.tilbakemelding.docx) som
-    rådgiveren kan redigere i Word; med rådgivers vurderinger når de finnes. Skriver også en vurderingsfil (<plan>.review.yaml) der en rådgiver kan bekrefte eller rette
-    vurderingene; den skrives bare når den ikke finnes, og brukes ved neste kjøring.
+    rådgiveren kan redigere i Word; med rådgivers vurderinger når de finnes. Skriver også en vurderingsfil
+    (<plan>.review.yaml) der en rådgiver kan bekrefte eller rette vurderingene; den skrives bare når den ikke
+    finnes, og brukes ved neste kjøring.
     """
     from .check import check_plan
     from .compare import review_path
@@ -156,7 +163,7 @@ def check(plan: Path, out_dir: Path, model: str | None, reference: Path | None, 
     chosen = _formats(formats, REPORT_FORMATS)
     if review is not None and not review.is_file():
         raise InputError(f"{review}: finner ikke vurderingsfilen. Kjør check uten --review for å lage en.")
-    analysis = check_plan(plan, model=model, reference=reference, ocr=ocr)
+    analysis = check_plan(plan, model=model, reference=reference, ocr=ocr, backend=backend)
     beside = review_path(out_dir, analysis.plan.name)
     review = review or (beside if beside.is_file() else None)
     if review is not None:
@@ -200,14 +207,15 @@ def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--out", "out_dir", type=PATH, default=Path("reports"), show_default=True,
               help="Mappe for sammenligningen og hver plans rapport.")
 @click.option("--model", default=None, help="Modell som i check.")
+@BACKEND
 @click.option("--reference", type=PATH, default=None, help="YAML med Byrådets tiltak.")
 @click.option("--format", "formats", default="html,csv,xlsx,json", show_default=True,
               help="Hvilke filer som skrives, kommaseparert: html, csv, xlsx, json, docx og pdf "
                    "(et tilbakemeldingsbrev per bydel).")
 @click.option("--quiet", is_flag=True, help="Ingen fremdriftsvisning.")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på skannede PDF-er uten tekstlag.")
-def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference: Path | None, formats: str,
-            quiet: bool, ocr: bool) -> None:
+def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, backend: str | None, reference: Path | None,
+            formats: str, quiet: bool, ocr: bool) -> None:
     """Sammenlign flere bydelers planer (uten PLANS: eksempelplanene for Frogner og Alna)."""
     from .compare import compare_plans
     from .output import COMPARE_FORMATS, write_comparison
@@ -218,10 +226,11 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, reference
     show = not quiet and sys.stderr.isatty()
     if show:
         with click.progressbar(length=len(plans), label="Leser og sammenligner planer", file=sys.stderr) as bar:
-            comparison = compare_plans(list(plans), model=model, reference=reference,
+            comparison = compare_plans(list(plans), model=model, reference=reference, backend=backend,
                                        progress=lambda plan: bar.update(1), review_dir=out_dir, ocr=ocr)
     else:
-        comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir, ocr=ocr)
+        comparison = compare_plans(list(plans), model=model, reference=reference, review_dir=out_dir, ocr=ocr,
+                                   backend=backend)
     for failure in comparison.failures:
         click.echo(f"Feil: {printable(failure.message)}", err=True)
     written = write_comparison(comparison, out_dir, chosen)
@@ -269,11 +278,17 @@ def model() -> None:
 def model_install() -> None:
     """Last ned EmbeddingGemma-300m fra PyPI, verifiser og pakk ut (ca. 1,1 GB; trygt å kjøre igjen).
 
-    Koder deretter Byrådets tiltak én gang, så første kontroll av en plan bare koder planens egne tiltak.
+    Eksporterer den så til ONNX (fp32 og int8, ca. 1,5 GB til, to minutter én gang), så en kontroll
+    ikke trenger torch, og koder Byrådets tiltak én gang, så første kontroll av en plan bare koder
+    planens egne tiltak.
     """
     from .check import prepare_reference
+    from .onnx_model import export_model
 
-    model_store.install_default_model(log=lambda message: click.echo(message, err=True))
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    export_model(model_store.install_default_model(log=log), log=log)
     click.echo("Koder Byrådets tiltak og omskrivingene (én gang per maskin) ...", err=True)
     encoded = prepare_reference()
     click.echo(f"Ferdig: {encoded} tekster kodet og lagret" if encoded else "Ferdig: Byrådets tiltak var alt kodet",
@@ -283,10 +298,14 @@ def model_install() -> None:
 @model.command("info")
 def model_info() -> None:
     """Vis hvor standardmodellen ligger og om den er verifisert."""
+    from .onnx_model import is_exported
+
     info = model_store.model_info()
     click.echo(f"Modell: {info.name}")
     click.echo(f"Sti: {info.path}")
     click.echo(f"Installert og verifisert: {'ja' if info.verified else 'nei'}")
+    click.echo(f"ONNX-eksport (onnx, onnx-int8): {'ja' if is_exported(info.path) else 'nei'}; "
+               f"kjøres som standard med {model_store.DEFAULT_BACKEND}")
     if info.installed:
         click.echo(f"Størrelse: {info.size_bytes / 1e9:.2f} GB")
     click.echo("Lisens: Gemma Terms of Use (https://ai.google.dev/gemma/terms)")
@@ -296,16 +315,17 @@ def model_info() -> None:
 
 @main.command()
 @click.option("--model", default=None, help="Modell som i check.")
+@BACKEND
 @click.option("--details", is_flag=True, help="Vis hver feil og hver feilkobling.")
 @click.option("--ablations", is_flag=True, help="Mål også hver variant av matcheren (accuracy/precision/recall).")
-def evaluate(model: str | None, details: bool, ablations: bool) -> None:
+def evaluate(model: str | None, backend: str | None, details: bool, ablations: bool) -> None:
     """Mål treffsikkerheten mot de merkede planene i data/eval/gold."""
     from .evaluate import run_ablations, run_evaluation
 
-    run_evaluation(model=model, details=details, echo=click.echo)
+    run_evaluation(model=model, details=details, echo=click.echo, backend=backend)
     if ablations:
         click.echo("\nvariant                                alle acc/prec/rec      tuning   kontroll  OCR-samsvar")
-        run_ablations(model=model, echo=click.echo)
+        run_ablations(model=model, echo=click.echo, backend=backend)
 
 
 @main.command()
@@ -316,11 +336,13 @@ def evaluate(model: str | None, details: bool, ablations: bool) -> None:
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Porten.")
 @click.option("--open", "open_browser", is_flag=True, help="Åpne arbeidsbenken i nettleseren.")
 @click.option("--model", default=None, help="Modell som i check.")
-def serve(workspace: Path, host: str, port: int, open_browser: bool, model: str | None) -> None:
+@BACKEND
+def serve(workspace: Path, host: str, port: int, open_browser: bool, model: str | None, backend: str | None) -> None:
     """Start arbeidsbenken: last opp planer, se rapportene og vurder dem i nettleseren."""
     from .serve.server import run
 
-    run(workspace, host, port, open_browser, model, echo=lambda line: click.echo(printable(line), err=True))
+    run(workspace, host, port, open_browser, model, echo=lambda line: click.echo(printable(line), err=True),
+        backend=backend)
 
 
 if __name__ == "__main__":  # pragma: no cover

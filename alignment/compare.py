@@ -33,6 +33,7 @@ def compare_plans(
     progress=None,
     review_dir: str | Path | None = None,
     ocr: bool = False,
+    backend: str | None = None,
 ) -> Comparison:
     """Check every plan with one matcher; unreadable plans become failures, not an abort.
 
@@ -41,7 +42,7 @@ def compare_plans(
     plans = [Path(p) for p in (plans or example_plans())]
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
-    matcher = Matcher(embedder or Embedder(model), settings).fit(reference.tiltak)
+    matcher = Matcher(embedder or Embedder(model, backend=backend), settings).fit(reference.tiltak)
     checklist = load_checklist()
     analyses: list[Analysis] = []
     failures: list[PlanFailure] = []

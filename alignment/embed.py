@@ -2,8 +2,13 @@
 
 Encoding is the slow part of a run (seconds per hundred texts on a laptop
 CPU, plus several seconds to import torch and load the model). Each distinct
-text is encoded once per model and prompt and kept on disk, so a re-run of
-an unchanged plan neither imports torch nor loads the model.
+text is encoded once per model, backend and prompt and kept on disk, so a
+re-run of an unchanged plan loads no model at all.
+
+Two backends run the same model: torch through sentence-transformers (any
+model), and ONNX Runtime on the export `alignment model install` makes of the
+default model (`onnx_model`), which never imports torch and starts and
+encodes faster. The default model runs through model_store.DEFAULT_BACKEND.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import model_store
+from . import model_store, onnx_model
 from .errors import ModelError
 from .resources import user_home
 
@@ -33,8 +38,33 @@ def cache_home() -> Path:
     return Path(xdg) / "alignment"
 
 
-def resolve_model(model: str | None) -> tuple[str, str]:
-    """(what to load, a stable key for the cache) for a model name, a path, or the default."""
+def resolve_backend(model: str | None, backend: str | None) -> str:
+    """The backend asked for (or ALIGNMENT_BACKEND); otherwise DEFAULT_BACKEND for the default model, torch for others."""
+    backend = backend or os.environ.get("ALIGNMENT_BACKEND") or ""
+    if backend and backend not in model_store.BACKENDS:
+        raise ModelError(f"Ukjent backend '{backend}'; velg blant {', '.join(model_store.BACKENDS)}.")
+    if backend:
+        return backend
+    return "torch" if model or os.environ.get("ALIGNMENT_MODEL") else model_store.DEFAULT_BACKEND
+
+
+def resolve_model(model: str | None, backend: str = "torch") -> tuple[str, str]:
+    """(what to load, a stable key for the cache) for a model name, a path, or the default, on `backend`.
+
+    The torch key of the default model is the one caches had before there were backends; an ONNX key
+    adds the backend and the graph's own hash, so vectors of different backends or exports never mix.
+    """
+    path, key = _resolve_torch_model(model)
+    if backend == "torch":
+        return path, key
+    if not onnx_model.is_exported(Path(path)):
+        default = path == str(model_store.default_model_dir())
+        hint = model_store.INSTALL_HINT if default else "Bare standardmodellen eksporteres; bruk --backend torch."
+        raise ModelError(f"Modellen '{path}' har ingen ONNX-eksport. {hint}")
+    return path, f"{key}-{backend}-{onnx_model.graph_sha256(Path(path), backend)[:12]}"
+
+
+def _resolve_torch_model(model: str | None) -> tuple[str, str]:
     model = model or os.environ.get("ALIGNMENT_MODEL") or ""
     if not model:
         path = model_store.default_model_dir()
@@ -139,15 +169,38 @@ def load_model(model_path: str):
     return SentenceTransformer(model_path, device="cpu", model_kwargs={"torch_dtype": torch.float32})
 
 
+class TorchEncoder:
+    """A sentence-transformers model behind the same `encode(texts, prompt_name)` as `onnx_model.OnnxEncoder`."""
+
+    def __init__(self, model_path: str) -> None:
+        self.model = load_model(model_path)
+        self.prompts: dict[str, str] = getattr(self.model, "prompts", None) or {}
+
+    def encode(self, texts: list[str], prompt_name: str | None = None) -> np.ndarray:
+        """Models without the named prompt encode the text alone."""
+        prompt_name = prompt_name if prompt_name in self.prompts else None
+        return self.model.encode(texts, prompt_name=prompt_name, batch_size=BATCH, convert_to_numpy=True,
+                                 normalize_embeddings=True, show_progress_bar=False)
+
+
+@functools.lru_cache(maxsize=2)
+def load_encoder(model_path: str, backend: str):
+    """The model on its backend, loaded once per process."""
+    return TorchEncoder(model_path) if backend == "torch" else onnx_model.OnnxEncoder(Path(model_path), backend)
+
+
 class Embedder:
-    """Encode texts with a sentence-transformers model, fp32 on CPU, through the cache.
+    """Encode texts with a sentence-transformers model, on CPU, through the cache.
 
     `prompt_name` picks one of the model's named prompts (EmbeddingGemma has
     "STS", "query", "document", ...); models without prompts ignore it.
+    `backend` is one of model_store.BACKENDS (see `resolve_backend` for the default).
     """
 
-    def __init__(self, model: str | None = None, cache_dir: Path | None = None, use_cache: bool = True) -> None:
-        self.model_path, self.model_key = resolve_model(model)
+    def __init__(self, model: str | None = None, cache_dir: Path | None = None, use_cache: bool = True,
+                 backend: str | None = None) -> None:
+        self.backend = resolve_backend(model, backend)
+        self.model_path, self.model_key = resolve_model(model, self.backend)
         self.cache = EmbeddingCache(self.model_key, cache_dir) if use_cache else None
         self._model = None
         self.encoded_count = 0
@@ -155,7 +208,7 @@ class Embedder:
     def load(self):
         if self._model is None:
             try:
-                self._model = load_model(self.model_path)
+                self._model = load_encoder(self.model_path, self.backend)
             except Exception as exc:
                 default = self.model_path == str(model_store.default_model_dir())
                 hint = model_store.INSTALL_HINT if default else (
@@ -164,12 +217,6 @@ class Embedder:
                 )
                 raise ModelError(f"Kunne ikke laste modellen '{self.model_path}' ({type(exc).__name__}). {hint}") from exc
         return self._model
-
-    def _prompt_for(self, prompt_name: str | None) -> str | None:
-        if not prompt_name:
-            return None
-        prompts = getattr(self.load(), "prompts", None) or {}
-        return prompt_name if prompt_name in prompts else None
 
     def encode(self, texts: list[str], prompt_name: str | None = None, progress=None) -> np.ndarray:
         """Unit-length vectors, one row per text; each distinct text is encoded once.
@@ -190,8 +237,7 @@ class Embedder:
             model = self.load()
             for start in range(0, len(missing), BATCH):
                 batch = missing[start:start + BATCH]
-                vectors = model.encode(batch, prompt_name=self._prompt_for(prompt_name), batch_size=BATCH,
-                                       convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+                vectors = model.encode(batch, prompt_name)
                 for text, vector in zip(batch, vectors):
                     found[text] = np.asarray(vector, dtype=np.float32)
                     if self.cache is not None:

@@ -218,7 +218,7 @@ ABLATIONS = {
 }
 
 
-def run_ablations(model: str | None = None, echo=print) -> None:
+def run_ablations(model: str | None = None, echo=print, backend: str | None = None) -> None:
     """One line per matcher variant and per extraction reader left out, so each choice shows what it is worth."""
     from dataclasses import replace
 
@@ -226,7 +226,7 @@ def run_ablations(model: str | None = None, echo=print) -> None:
     from .match import DEFAULT_SETTINGS, Matcher
     from .reference import load_reference
 
-    embedder = Embedder(model)
+    embedder = Embedder(model, backend=backend)
     tiltak = load_reference().tiltak
     for label, change in ABLATIONS.items():
         _echo_ablation(echo, label, evaluate_all(Matcher(embedder, replace(DEFAULT_SETTINGS, **change)).fit(tiltak)))
@@ -242,13 +242,16 @@ def _echo_ablation(echo, label: str, result: EvaluationResult) -> None:
          f"tuning {tuning['accuracy']:.3f}  kontroll {check['accuracy']:.3f}  OCR {result.ocr_agreement:.3f}")
 
 
-def run_evaluation(model: str | None = None, details: bool = False, echo=print) -> EvaluationResult:
+def run_evaluation(model: str | None = None, details: bool = False, echo=print,
+                   backend: str | None = None) -> EvaluationResult:
     from .embed import Embedder
     from .match import Matcher
     from .reference import load_reference
 
-    matcher = Matcher(Embedder(model)).fit(load_reference().tiltak)
+    embedder = Embedder(model, backend=backend)
+    matcher = Matcher(embedder).fit(load_reference().tiltak)
     result = evaluate_all(matcher)
+    echo(f"backend: {embedder.backend}")
     echo(f"{'dokument':<12} {'accuracy':>8} {'precision':>9} {'recall':>7} {'eksakt':>7} {'belegg':>7} "
          f"{'falsk dekket':>13} {'AUC':>6} {'tak':>6}")
     for d in result.documents:

@@ -37,6 +37,10 @@ FILE_SHA256 = {
     "tokenizer.model": "1299c11d7cf632ef3b4e11937501358ada021bbdf7c47638d13c0ee982f2e79c",
 }
 VERIFIED_MARKER = ".alignment-verified.json"
+# How the model can run: torch fp32 through sentence-transformers, or the ONNX export in fp32 or int8.
+BACKENDS = ("torch", "onnx", "onnx-int8")
+# The fastest backend whose verdicts equal torch fp32's on every labelled and example plan (README, "Fart").
+DEFAULT_BACKEND = "onnx"
 INSTALL_HINT = "Installer modellen med: alignment model install"
 
 

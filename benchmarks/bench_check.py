@@ -1,18 +1,21 @@
 """Speed benchmark for `alignment check` (a script, not a test).
 
 Prints, as medians over --repeat runs:
-- cold: `alignment check` in a new process with an empty embedding cache (imports, model load, encode);
-- warm: the same command again, every embedding cached (torch is not imported);
+- backends: for torch, onnx and onnx-int8 in turn, each in a fresh process with an empty embedding cache:
+  the imports the backend needs (torch and sentence-transformers, or onnxruntime and tokenizers, plus the
+  tool's own), the model load, the encoding of the plan's and the Byråd's texts, and that process's peak RSS;
+  then a cold CLI `check --backend ...` (wall time and peak RSS from /usr/bin/time -v), its speed-up over
+  torch's cold `check` and its peak memory as a share of torch's;
+- cold: `alignment check` (the default backend) in a new process with an empty embedding cache;
+- warm: the same command again, every embedding cached (no model is loaded);
 - first: `check` on a plan after `alignment model install`, which encodes the Byråd's tiltak once, so only
   the plan's measures are encoded;
-- raw: model load and `model.encode` of the very same texts, in a fresh process, so cold / raw is the
-  tool's overhead as a ratio; printed against load + encode alone and against the whole raw process,
-  whose imports of torch and sentence-transformers any use of the model pays;
 - stages: ingest, segment, reference, embed, match, report inside one process;
 - batch: every bundled plan and draft in one process, one model load;
 - peak memory (max RSS) of the cold and warm runs, from /usr/bin/time -v.
 
 Run: .venv/bin/python benchmarks/bench_check.py [--plan alignment/data/examples/frogner.txt] [--repeat 3]
+     [--only-backends]
 """
 
 from __future__ import annotations
@@ -51,24 +54,61 @@ def timed_command(command: list[str], env: dict) -> tuple[float, int]:
 
 
 RAW_ENCODE = """
-import sys, time
+import resource, sys, time
+backend, plan = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()
-from sentence_transformers import SentenceTransformer
-import torch
+if backend == "torch":
+    import torch, sentence_transformers  # what the torch path imports before it can load the model
+else:
+    import onnxruntime, tokenizers
 from alignment.check import extract
+from alignment.embed import Embedder
 from alignment.match import measure_text
 from alignment.reference import load_paraphrases, load_reference
-from alignment.model_store import default_model_dir
 tiltak = load_reference().tiltak
 paraphrases = [p for ps in load_paraphrases([t.id for t in tiltak]).values() for p in ps]
-texts = [t.text for t in tiltak] + paraphrases + [measure_text(m) for m in extract(sys.argv[1])[1]]
+texts = [t.text for t in tiltak] + paraphrases + [measure_text(m) for m in extract(plan)[1]]
 t1 = time.perf_counter()
-model = SentenceTransformer(str(default_model_dir()), device="cpu", model_kwargs={"torch_dtype": torch.float32})
+embedder = Embedder(backend=backend, use_cache=False)
+embedder.load()
 t2 = time.perf_counter()
-model.encode(list(dict.fromkeys(texts)), prompt_name="STS", batch_size=16, normalize_embeddings=True)
+embedder.encode(texts, "STS")
 t3 = time.perf_counter()
-print(f"{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f} {len(set(texts))}")
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f} {len(set(texts))} {rss}")
 """
+
+
+def backend_row(backend: str, plan: Path, out: Path) -> dict[str, float]:
+    """One backend, each figure in a fresh process: imports, load, encode and peak RSS of the raw
+    encode, and wall time and peak RSS of a cold CLI `check` (empty cache)."""
+    env = dict(os.environ, ALIGNMENT_CACHE=tempfile.mkdtemp(prefix="bench-cache-"))
+    parts = subprocess.run([sys.executable, "-c", RAW_ENCODE, backend, str(plan)], capture_output=True, text=True,
+                           check=True, env=env).stdout.split()
+    cold, cold_rss = timed_command([ALIGNMENT, "check", str(plan), "--out", str(out), "--backend", backend], env)
+    return {"import": float(parts[0]), "load": float(parts[1]), "encode": float(parts[2]),
+            "total": float(parts[0]) + float(parts[1]) + float(parts[2]), "raw RSS MB": int(parts[4]) / 1024,
+            "cold check": cold, "check RSS MB": cold_rss / 1024, "texts": int(parts[3])}
+
+
+def backend_table(plan: Path, repeat: int, out: Path) -> None:
+    """Every backend side by side, medians of `repeat` rounds (the backends take turns within a round)."""
+    from alignment.model_store import BACKENDS, DEFAULT_BACKEND
+
+    rows: dict[str, list[dict[str, float]]] = {backend: [] for backend in BACKENDS}
+    for _ in range(repeat):
+        for backend in BACKENDS:
+            rows[backend].append(backend_row(backend, plan, out))
+    medians = {b: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for b, runs in rows.items()}
+    torch = medians["torch"]
+    print(f"backends on {plan.relative_to(ROOT)} ({int(torch['texts'])} distinct texts), medians of {repeat}; "
+          f"default: {DEFAULT_BACKEND}")
+    print(f"{'backend':<10} {'import':>7} {'load':>6} {'encode':>7} {'total':>7} {'raw RSS':>8} "
+          f"{'cold check':>11} {'check RSS':>10} {'speed-up':>9} {'RSS share':>10}")
+    for backend, m in medians.items():
+        print(f"{backend:<10} {m['import']:>6.2f}s {m['load']:>5.2f}s {m['encode']:>6.2f}s {m['total']:>6.2f}s "
+              f"{m['raw RSS MB']:>6.0f}MB {m['cold check']:>10.2f}s {m['check RSS MB']:>8.0f}MB "
+              f"{torch['cold check'] / m['cold check']:>8.2f}x {m['check RSS MB'] / torch['check RSS MB']:>9.0%}")
 
 
 def stage_times(plan: Path) -> dict[str, float]:
@@ -115,9 +155,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plan", type=Path, default=PLANS[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only-backends", action="store_true", help="print the backend table alone")
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
-    cold, warm, cold_rss, warm_rss, raw, first = [], [], [], [], [], []
+    backend_table(args.plan, args.repeat, out)
+    if args.only_backends:
+        return
+    cold, warm, cold_rss, warm_rss, first = [], [], [], [], []
     for _ in range(args.repeat):
         env = dict(os.environ, ALIGNMENT_CACHE=tempfile.mkdtemp(prefix="bench-cache-"))
         seconds, rss = timed_command([ALIGNMENT, "check", str(args.plan), "--out", str(out)], env)
@@ -130,22 +174,11 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", "from alignment.check import prepare_reference; prepare_reference()"],
                        env=env, check=True)
         first.append(timed_command([ALIGNMENT, "check", str(args.plan), "--out", str(out)], env)[0])
-        t = time.perf_counter()
-        parts = subprocess.run([sys.executable, "-c", RAW_ENCODE, str(args.plan)], capture_output=True, text=True,
-                               check=True).stdout.split()
-        raw_total = time.perf_counter() - t
-        raw.append((raw_total, float(parts[1]), float(parts[2]), int(parts[3]), float(parts[0])))
     median = statistics.median
-    load_encode = median(r[1] + r[2] for r in raw)
-    print(f"plan: {args.plan.relative_to(ROOT)} ({raw[0][3]} distinct texts), medians of {args.repeat} runs")
+    print(f"default backend, medians of {args.repeat} runs:")
     print(f"cold check: {median(cold):.2f} s, peak RSS {median(cold_rss) / 1024:.0f} MB")
     print(f"warm check: {median(warm):.2f} s, peak RSS {median(warm_rss) / 1024:.0f} MB")
     print(f"first check after `alignment model install` (tiltak already encoded): {median(first):.2f} s")
-    print(f"raw: model load {median(r[1] for r in raw):.2f} s + encode {median(r[2] for r in raw):.2f} s "
-          f"= {load_encode:.2f} s (process incl. imports {median(r[0] for r in raw):.2f} s)")
-    print(f"raw imports (torch, sentence-transformers) and text preparation: {median(r[4] for r in raw):.2f} s")
-    print(f"cold / (load + encode) = {median(cold) / load_encode:.2f}")
-    print(f"cold / whole raw process (imports + load + encode) = {median(cold) / median(r[0] for r in raw):.2f}")
     os.environ["ALIGNMENT_CACHE"] = tempfile.mkdtemp(prefix="bench-cache-")
     for stage, seconds in stage_times(args.plan).items():
         print(f"stage {stage:<22} {seconds:7.3f} s")

@@ -36,6 +36,19 @@ def small_model() -> str:
 
 
 @pytest.fixture(scope="session")
+def small_onnx_model(small_model, tmp_path_factory) -> str:
+    """A copy of the small model with its ONNX export beside it, made as `alignment model install` makes Gemma's."""
+    import shutil
+
+    from alignment.onnx_model import export_model
+
+    copy = tmp_path_factory.mktemp("onnx-model") / "all-MiniLM-L6-v2"
+    shutil.copytree(small_model, copy)
+    export_model(copy, log=lambda message: None)
+    return str(copy)
+
+
+@pytest.fixture(scope="session")
 def small_embedder(small_model):
     """One embedder on the small model, so the session loads it once."""
     from alignment.embed import Embedder

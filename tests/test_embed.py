@@ -3,7 +3,8 @@ import os
 import numpy as np
 import pytest
 
-from alignment.embed import Embedder, EmbeddingCache, resolve_model
+from alignment import model_store
+from alignment.embed import Embedder, EmbeddingCache, resolve_backend, resolve_model
 from alignment.errors import ModelError
 
 
@@ -84,7 +85,6 @@ def test_a_model_name_that_is_not_downloaded_fails_at_once(tmp_path, monkeypatch
 def test_an_empty_home_still_finds_the_cache_and_the_model(monkeypatch):
     import pwd
 
-    from alignment import model_store
     from alignment.embed import cache_home
 
     monkeypatch.setenv("HOME", "")
@@ -92,3 +92,34 @@ def test_an_empty_home_still_finds_the_cache_and_the_model(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     home = pwd.getpwuid(os.getuid()).pw_dir
     assert str(cache_home()).startswith(home) and str(model_store.models_home()).startswith(home)
+
+
+def test_each_backend_has_its_own_cache_key(small_onnx_model, tmp_path):
+    keys = {backend: Embedder(small_onnx_model, cache_dir=tmp_path, backend=backend).model_key
+            for backend in ("torch", "onnx", "onnx-int8")}
+    assert len(set(keys.values())) == 3
+    assert keys["torch"] == resolve_model(small_onnx_model)[1]  # the torch key is the one caches already have
+
+
+def test_onnx_and_torch_embedders_give_the_same_vectors(small_onnx_model, tmp_path):
+    texts = ["Tilby HAP til unge", "Fast kontaktperson", "Tilby HAP til unge"]
+    onnx = Embedder(small_onnx_model, cache_dir=tmp_path, backend="onnx")
+    torch = Embedder(small_onnx_model, cache_dir=tmp_path, backend="torch")
+    vectors = onnx.encode(texts, "query")
+    assert np.min(np.sum(vectors * torch.encode(texts, "query"), axis=1)) >= 0.999
+    assert onnx.encoded_count == 2 and torch.encoded_count == 2  # neither found the other's vectors
+
+
+def test_other_models_run_on_torch_unless_asked(small_model, monkeypatch):
+    monkeypatch.delenv("ALIGNMENT_BACKEND", raising=False)
+    assert resolve_backend(small_model, None) == "torch"
+    assert resolve_backend(None, None) == model_store.DEFAULT_BACKEND
+    monkeypatch.setenv("ALIGNMENT_BACKEND", "onnx-int8")
+    assert resolve_backend(small_model, None) == "onnx-int8"
+
+
+def test_onnx_needs_an_export(small_model, tmp_path):
+    with pytest.raises(ModelError, match="ingen ONNX-eksport"):
+        Embedder(small_model, cache_dir=tmp_path, backend="onnx")
+    with pytest.raises(ModelError, match="Ukjent backend"):
+        Embedder(small_model, cache_dir=tmp_path, backend="tensorrt")

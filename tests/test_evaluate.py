@@ -7,6 +7,7 @@ import pytest
 
 from alignment import model_store
 from alignment.evaluate import Gold, load_gold, score_document, threshold_separation, gold_files
+from alignment.onnx_model import is_exported
 from alignment.records import Evidence, Measure, MeasureMatch, TiltakVerdict
 from alignment.reference import load_reference
 
@@ -99,10 +100,10 @@ OCR_AGREEMENT_FLOOR = 0.90
 
 @pytest.fixture(scope="module")
 def gemma_matcher():
-    if not model_store.is_installed():
+    if not (model_store.is_installed() and is_exported(model_store.default_model_dir())):
         if os.environ.get("CI"):
             pytest.fail("EmbeddingGemma is not installed in CI: .ci/run must run `alignment model install`")
-        pytest.skip("EmbeddingGemma not installed (run `alignment model install`)")
+        pytest.skip("EmbeddingGemma or its ONNX export not installed (run `alignment model install`)")
     from alignment.embed import Embedder
     from alignment.match import Matcher
 

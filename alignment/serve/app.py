@@ -151,10 +151,11 @@ def _escape(text: str) -> str:
     return str(escape(text))
 
 
-def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1") -> Starlette:
+def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1",
+               backend: str | None = None) -> Starlette:
     """The workbench over `workspace`. While it serves, a worker thread loads the model and the plans there,
     then checks uploads; it stops with the server."""
-    checker = Checker(Workspace(workspace), model)
+    checker = Checker(Workspace(workspace), model, backend)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

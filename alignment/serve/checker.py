@@ -79,11 +79,11 @@ def read_upload(name: str, data: bytes, district: str, ocr: bool) -> Upload:
 
 
 class Checker:
-    def __init__(self, workspace: Workspace, model: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, model: str | None = None, backend: str | None = None) -> None:
         self.workspace = workspace
         self.reference = load_reference()
         self.checklist = load_checklist()
-        self.embedder = Embedder(model)
+        self.embedder = Embedder(model, backend=backend)
         self._matcher: Matcher | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=MAX_QUEUED)
         self.states: dict[str, PlanState] = {}

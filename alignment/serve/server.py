@@ -6,25 +6,26 @@ import socket
 import webbrowser
 from pathlib import Path
 
-from ..embed import resolve_model
+from ..embed import resolve_backend, resolve_model
 from ..errors import InputError, os_reason
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def run(workspace: Path, host: str, port: int, open_browser: bool, model: str | None, echo=print) -> None:
+def run(workspace: Path, host: str, port: int, open_browser: bool, model: str | None, echo=print,
+        backend: str | None = None) -> None:
     """Bind first (so a busy port is one clear line), then serve until Ctrl-C."""
     import uvicorn
 
     from .app import create_app
 
-    resolve_model(model)  # no model: say so now, not at the first upload
+    resolve_model(model, resolve_backend(model, backend))  # no model: say so now, not at the first upload
     sock = _bind(host, port)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     if host not in LOCAL_HOSTS:
         echo(f"Advarsel: arbeidsbenken svarer på {host}, ikke bare på denne maskinen. Alle som når maskinen på "
              "nettet, kan se og endre vurderingene.")
-    app = create_app(str(workspace), model, host)
+    app = create_app(str(workspace), model, host, backend)
     echo(f"Arbeidsbenken kjører på {url} (arbeidsmappe: {Path(workspace).resolve()}). Stopp med Ctrl-C.")
     if open_browser:
         webbrowser.open(url)

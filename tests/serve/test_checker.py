@@ -48,6 +48,16 @@ def test_a_checked_upload_is_stored_and_reloaded_by_a_new_checker(small_model, t
     assert _wait(again, "bydel-frogner").machine.verdicts == state.machine.verdicts
 
 
+def test_the_workbench_runs_an_onnx_backend_with_the_same_verdicts(small_onnx_model, tmp_path, started):
+    verdicts = {}
+    for backend in ("torch", "onnx"):
+        checker = started(Checker(Workspace(tmp_path / backend), small_onnx_model, backend))
+        checker.submit(read_upload("frogner.txt", FROGNER.read_bytes(), "", False))
+        verdicts[backend] = [(v.tiltak.id, v.status) for v in _wait(checker, "bydel-frogner").machine.verdicts]
+        assert checker.embedder.backend == backend and checker.embedder._model is not None  # loaded once, kept
+    assert verdicts["onnx"] == verdicts["torch"]
+
+
 def test_a_failing_check_leaves_the_workspace_as_it_was(small_model, tmp_path, monkeypatch, started):
     checker = Checker(Workspace(tmp_path), small_model)
 

@@ -39,13 +39,19 @@ def cache_home() -> Path:
 
 
 def resolve_backend(model: str | None, backend: str | None) -> str:
-    """The backend asked for (or ALIGNMENT_BACKEND); otherwise DEFAULT_BACKEND for the default model, torch for others."""
+    """The backend asked for (or ALIGNMENT_BACKEND); otherwise DEFAULT_BACKEND for the default model, torch for others.
+
+    A default model installed before there were ONNX exports runs on torch until `alignment model install`
+    exports it, rather than refusing to check a plan.
+    """
     backend = backend or os.environ.get("ALIGNMENT_BACKEND") or ""
     if backend and backend not in model_store.BACKENDS:
         raise ModelError(f"Ukjent backend '{backend}'; velg blant {', '.join(model_store.BACKENDS)}.")
     if backend:
         return backend
-    return "torch" if model or os.environ.get("ALIGNMENT_MODEL") else model_store.DEFAULT_BACKEND
+    if model or os.environ.get("ALIGNMENT_MODEL") or not onnx_model.is_exported(model_store.default_model_dir()):
+        return "torch"
+    return model_store.DEFAULT_BACKEND
 
 
 def resolve_model(model: str | None, backend: str = "torch") -> tuple[str, str]:

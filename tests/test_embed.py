@@ -3,7 +3,7 @@ import os
 import numpy as np
 import pytest
 
-from alignment import model_store
+from alignment import model_store, onnx_model
 from alignment.embed import Embedder, EmbeddingCache, resolve_backend, resolve_model
 from alignment.errors import ModelError
 
@@ -113,9 +113,22 @@ def test_onnx_and_torch_embedders_give_the_same_vectors(small_onnx_model, tmp_pa
 def test_other_models_run_on_torch_unless_asked(small_model, monkeypatch):
     monkeypatch.delenv("ALIGNMENT_BACKEND", raising=False)
     assert resolve_backend(small_model, None) == "torch"
-    assert resolve_backend(None, None) == model_store.DEFAULT_BACKEND
+    exported = onnx_model.is_exported(model_store.default_model_dir())
+    assert resolve_backend(None, None) == (model_store.DEFAULT_BACKEND if exported else "torch")
     monkeypatch.setenv("ALIGNMENT_BACKEND", "onnx-int8")
     assert resolve_backend(small_model, None) == "onnx-int8"
+
+
+def test_a_default_model_installed_before_exports_runs_on_torch(tmp_path, monkeypatch):
+    monkeypatch.delenv("ALIGNMENT_BACKEND", raising=False)
+    monkeypatch.setenv("ALIGNMENT_HOME", str(tmp_path))
+    installed = model_store.default_model_dir()
+    installed.mkdir(parents=True)
+    (installed / model_store.VERIFIED_MARKER).write_text("{}", encoding="utf-8")
+    assert resolve_backend(None, None) == "torch"
+    (installed / onnx_model.EXPORT_FOLDER).mkdir()
+    (installed / onnx_model.EXPORT_FOLDER / onnx_model.MANIFEST).write_text("{}", encoding="utf-8")
+    assert resolve_backend(None, None) == model_store.DEFAULT_BACKEND
 
 
 def test_onnx_needs_an_export(small_model, tmp_path):

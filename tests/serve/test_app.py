@@ -437,6 +437,27 @@ def test_an_advisor_uploads_reviews_and_sees_it_kept(browser, live_server, scree
 
 
 @needs_chromium
+def test_a_comment_typed_while_the_status_is_saved_keeps_both(browser, live_server, tmp_path):
+    page, errors = _page(browser)
+    page.goto(live_server + "/planer/bydel-frogner")
+    page.wait_for_selector("article.tiltak")
+    card = page.locator("article.tiltak[data-verdict=missing]").nth(1)
+    tiltak_id = card.get_attribute("data-tiltak")
+    card.focus()
+    page.keyboard.press("2")  # the save is under way while the advisor goes on typing
+    page.keyboard.press("c")
+    page.keyboard.type("Bør tas inn i planen, med frist.", delay=15)
+    page.keyboard.press("Tab")
+    page.wait_for_function(
+        "id => { const c = document.querySelector(`article.tiltak[data-tiltak='${id}'] [data-comment]`);"
+        " return c && c.defaultValue === 'Bør tas inn i planen, med frist.'; }", arg=tiltak_id, timeout=20_000)
+    page.reload()
+    assert _card(page, tiltak_id).get_attribute("data-status") == "partial"
+    assert _card(page, tiltak_id).locator("[data-comment]").input_value() == "Bør tas inn i planen, med frist."
+    assert errors == []
+
+
+@needs_chromium
 def test_a_new_draft_flags_changed_evidence_and_a_bad_upload_says_why(browser, live_server, screenshots, tmp_path):
     page, errors = _page(browser)
     page.goto(live_server + "/planer/bydel-frogner")

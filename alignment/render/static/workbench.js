@@ -133,13 +133,27 @@
     line.classList.toggle("error", !!isError);
   }
 
+  function liveCard(card) {
+    // the card as the page shows it now: a save's answer replaces the element it started from
+    return cardsBox.querySelector("article[data-tiltak='" + CSS.escape(card.getAttribute("data-tiltak")) + "']") || card;
+  }
+
   function replaceCard(card) {
     return fetch(card.getAttribute("data-card")).then(function (r) { return r.text(); }).then(function (html) {
       var box = document.createElement("div");
       box.innerHTML = html;  // the server's rendering: every plan text in it is escaped
       var fresh = box.querySelector("article.tiltak");
-      fresh.hidden = card.hidden;
-      card.replaceWith(fresh);
+      var live = liveCard(card);
+      var typing = live.querySelector("[data-comment]");
+      var editing = document.activeElement === typing;
+      fresh.hidden = live.hidden;
+      if (editing) { fresh.querySelector("[data-comment]").value = typing.value; }  // keep what is being typed
+      live.replaceWith(fresh);
+      if (editing) {
+        var comment = fresh.querySelector("[data-comment]");
+        comment.focus({ preventScroll: true });
+        comment.setSelectionRange(typing.selectionStart, typing.selectionEnd);
+      }
       return fresh;
     });
   }
@@ -149,7 +163,15 @@
     return value ? value.split(" ") : [];
   }
 
+  var saving = Promise.resolve();
   function save(card, change) {
+    // one save at a time, each built from the card as it is when it is sent, so a comment typed while a
+    // status is being saved neither undoes the status nor loses letters
+    saving = saving.then(function () { return send(liveCard(card), change); });
+    return saving;
+  }
+
+  function send(card, change) {
     var body = {
       status: card.getAttribute("data-status") || null,
       evidence: evidenceOf(card),
@@ -186,7 +208,7 @@
       }
       return replaceCard(card).then(function (fresh) {
         message(fresh, "Lagret");
-        fresh.focus({ preventScroll: true });
+        if (!fresh.contains(document.activeElement)) { fresh.focus({ preventScroll: true }); }
         return fresh;
       });
     }).catch(function () { message(card, "Kunne ikke lagre (ingen kontakt med arbeidsbenken). Prøv igjen.", true); });
@@ -210,9 +232,12 @@
     else if (target.hasAttribute("data-add")) { addEvidence(card, target.getAttribute("data-add")); }
     else if (target.hasAttribute("data-remove")) { removeEvidence(card, target.getAttribute("data-remove")); }
   });
-  cardsBox.addEventListener("change", function (event) {
-    if (event.target.hasAttribute("data-comment")) {
-      save(event.target.closest("article.tiltak"), function () {});
+  cardsBox.addEventListener("focusout", function (event) {
+    // defaultValue is the comment as last saved (the server renders it), also in a card refreshed mid-typing
+    var field = event.target;
+    if (field.hasAttribute("data-comment") && field.value !== field.defaultValue) {
+      var text = field.value;  // as typed now: the card may be refreshed before this save is sent
+      save(field.closest("article.tiltak"), function (body) { body.comment = text; });
     }
   });
 

@@ -50,6 +50,22 @@ def test_the_prompt_is_prepended_as_sentence_transformers_does(small_onnx_model)
     assert not np.allclose(plain, prompted, atol=1e-3)
 
 
+def test_texts_regrouped_by_length_come_back_in_the_callers_order(small_onnx_model, monkeypatch):
+    monkeypatch.setattr(onnx_model, "RUN_SIZE", 2)
+    encoder = onnx_model.OnnxEncoder(Path(small_onnx_model))
+    texts = [TEXTS[2], TEXTS[3], TEXTS[0], TEXTS[1], TEXTS[2] + " og brukerne"]
+    widths = []
+    run = encoder._run
+    monkeypatch.setattr(encoder, "_run", lambda ids: widths.append([len(i) for i in ids]) or run(ids))
+    vectors = encoder.encode(texts)
+    alone = np.concatenate([encoder.encode([text]) for text in texts])
+    assert np.allclose(vectors, alone, atol=1e-5)
+    runs = widths[:3]  # the encoding of `texts` together; the rest are the texts alone
+    assert [len(run) for run in runs] == [2, 2, 1]
+    padded_to = [width for run in runs for width in run]
+    assert padded_to == sorted(padded_to, reverse=True)  # longest first, so each run pads to little
+
+
 def test_the_manifest_records_every_file_and_the_versions(small_onnx_model):
     manifest = json.loads((onnx_model.export_dir(Path(small_onnx_model)) / onnx_model.MANIFEST).read_text())
     assert set(onnx_model.FILES.values()) <= set(manifest["sha256"])

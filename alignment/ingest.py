@@ -264,10 +264,27 @@ def _read_pdf(data: bytes, name: str, source: str, ocr: bool) -> Document:
         return document
     if not ocr:
         raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Tolk teksten med OCR (--ocr, eller «Skannet PDF» i arbeidsbenken).")
-    return _read_pdf_with_ocr(data, name, source)
+    document = _document_from(_parse(_ocr(data, source), "pdf", source), name, source, "pdf")
+    if not any(line.text.strip() for line in document.lines) and not document.tables:
+        raise InputError(f"{source}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.")
+    return document
 
 
-def _read_pdf_with_ocr(data: bytes, name: str, source: str) -> Document:
+def searchable_pdf(data: bytes, source: str) -> bytes:
+    """A PDF with a text layer: the same bytes if it has one, else an OCR'd copy.
+
+    OCR takes minutes; the workbench keeps the copy, so a scanned draft is read (by it, or by
+    `alignment check` without --ocr) from the copy instead of being OCR'd again. `parse_document` of the
+    copy gives the document `parse_document(data, ocr=True)` gives.
+    """
+    document = _document_from(_parse(data, "pdf", source), "", source, "pdf")
+    if any(line.text.strip() for line in document.lines) or document.tables:
+        return data
+    return _ocr(data, source)
+
+
+def _ocr(data: bytes, source: str) -> bytes:
+    """The scanned PDF with a Norwegian text layer, made in a temporary folder (the plan is never written)."""
     import shutil
     import subprocess
     import tempfile
@@ -286,10 +303,7 @@ def _read_pdf_with_ocr(data: bytes, name: str, source: str) -> Document:
         if result.returncode != 0 or not target.is_file():
             reason = (result.stderr.strip().splitlines() or ["ukjent feil"])[-1]
             raise InputError(f"{source}: OCR mislyktes ({reason}). Sjekk at skanningen er lesbar.")
-        document = _document_from(_parse(target.read_bytes(), "pdf", source), name, source, "pdf")
-    if not any(line.text.strip() for line in document.lines) and not document.tables:
-        raise InputError(f"{source}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.")
-    return document
+        return target.read_bytes()
 
 
 def _tesseract_reads_norwegian() -> bool:

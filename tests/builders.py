@@ -42,3 +42,13 @@ def make_pdf(path: Path, lines: list[str], table_rows=None) -> Path:
         story.append(table)
     SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
     return path
+
+
+def make_image_pdf(path: Path) -> Path:
+    """A PDF with no text layer, as a scanner makes them (a drawing stands in for the page image)."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), invariant=1)
+    pdf.rect(72, 600, 300, 100, fill=1)
+    pdf.save()
+    return path

@@ -354,11 +354,11 @@ def test_another_plans_review_file_is_refused(checked, small_model, tmp_path):
 def test_ocr_without_norwegian_tesseract_data_says_which_package(tmp_path, monkeypatch):
     from alignment import ingest
 
-    from .test_ingest import _scanned_pdf
+    from .builders import make_image_pdf
 
     monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(ingest, "_tesseract_reads_norwegian", lambda: False)
-    _one_line_error(_run("extract", _scanned_pdf(tmp_path / "skannet.pdf"), "--ocr"), 3, "tesseract-ocr-nor")
+    _one_line_error(_run("extract", make_image_pdf(tmp_path / "skannet.pdf"), "--ocr"), 3, "tesseract-ocr-nor")
 
 
 def test_a_model_name_that_is_not_here_is_one_line_at_once(tmp_path, monkeypatch):

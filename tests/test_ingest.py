@@ -4,9 +4,9 @@ import zipfile
 import pytest
 
 from alignment.errors import InputError
-from alignment.ingest import read_document
+from alignment.ingest import parse_document, read_document
 
-from .builders import TABLE_ROWS, make_docx, make_pdf
+from .builders import TABLE_ROWS, make_docx, make_image_pdf, make_pdf
 
 
 def test_utf8_text_keeps_line_numbers(tmp_path):
@@ -123,15 +123,6 @@ def _encrypted_pdf(path):
     return path
 
 
-def _scanned_pdf(path):
-    from reportlab.pdfgen import canvas
-
-    pdf = canvas.Canvas(str(path))
-    pdf.rect(72, 600, 300, 100, fill=1)
-    pdf.save()
-    return path
-
-
 def test_encrypted_pdf(tmp_path):
     with pytest.raises(InputError, match="kryptert"):
         read_document(_encrypted_pdf(tmp_path / "kryptert.pdf"))
@@ -139,13 +130,13 @@ def test_encrypted_pdf(tmp_path):
 
 def test_scanned_pdf_without_text_layer_says_to_use_ocr(tmp_path):
     with pytest.raises(InputError, match="ikke noe tekstlag.*--ocr"):
-        read_document(_scanned_pdf(tmp_path / "skannet.pdf"))
+        read_document(make_image_pdf(tmp_path / "skannet.pdf"))
 
 
 def test_ocr_without_ocrmypdf_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(InputError, match="apt-get install ocrmypdf tesseract-ocr-nor"):
-        read_document(_scanned_pdf(tmp_path / "skannet.pdf"), ocr=True)
+        read_document(make_image_pdf(tmp_path / "skannet.pdf"), ocr=True)
 
 
 def test_very_large_file(tmp_path, monkeypatch):
@@ -185,6 +176,19 @@ def test_ocr_reads_a_scanned_plan(tmp_path):
     document = read_document(path, ocr=True)
     assert "Tilby kurs for" in document.text and "Ansvar: NAV" in document.text
     assert path.read_bytes() == before
+
+
+def test_a_searchable_pdf_is_the_same_bytes_or_an_ocrd_copy_read_like_the_scan(tmp_path, monkeypatch):
+    from alignment import ingest
+
+    text_pdf = make_pdf(tmp_path / "tekst.pdf", ["Tiltak 1: Tilby kurs for pårørende"]).read_bytes()
+    assert ingest.searchable_pdf(text_pdf, "tekst.pdf") is text_pdf
+    monkeypatch.setattr(ingest, "_ocr", lambda data, source: text_pdf)  # OCR itself is tested above
+    scan = make_image_pdf(tmp_path / "skannet.pdf").read_bytes()
+    copy = ingest.searchable_pdf(scan, "skannet.pdf")
+    assert copy == text_pdf
+    assert parse_document(copy, "skannet.pdf", "skannet.pdf") == parse_document(scan, "skannet.pdf", "skannet.pdf",
+                                                                                  ocr=True)
 
 
 def test_zip_that_is_not_word(tmp_path):

@@ -23,7 +23,7 @@ from ..check import analyze
 from ..checklist import load_checklist
 from ..embed import Embedder
 from ..errors import AlignmentError
-from ..ingest import parse_document
+from ..ingest import parse_document, searchable_pdf
 from ..match import Matcher
 from ..records import CHECK_STAGES, Analysis, CheckState, Document, Measure, Review, WorkspacePlan
 from ..reference import load_reference
@@ -169,10 +169,11 @@ class Checker:
         return analysis
 
     def _check(self, upload: Upload) -> None:
-        document, measures = upload.document, upload.measures
+        document, measures, text_layer = upload.document, upload.measures, None
         if document is None:
             self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[1]))
-            document = parse_document(upload.data, upload.name, upload.name, ocr=upload.ocr)
+            text_layer = searchable_pdf(upload.data, upload.name)
+            document = parse_document(text_layer, upload.name, upload.name)
             measures = extract_measures(document)
         self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[2]))
         analysis = self._analyze(upload.plan_id, document, measures)
@@ -182,12 +183,18 @@ class Checker:
             plan, version = self.workspace.next_version(upload.plan_id, upload.district, upload.name, upload.sha256,
                                                         uploaded, upload.ocr)
             stored = self._as_stored(plan, analysis)
-            self.workspace.store_version(plan, version, upload.data, analysis_json_text(stored))
+            self.workspace.store_version(plan, version, upload.data, analysis_json_text(stored),
+                                         text_layer if text_layer is not upload.data else None)
         self._set(plan.id, CheckState(DONE), stored)
 
     def _reload(self, plan: WorkspacePlan) -> None:
+        """A scan is read from the OCR'd copy kept beside it (drafts stored before there were copies are OCR'd)."""
         path = self.workspace.version_path(plan, plan.latest)
-        document = parse_document(path.read_bytes(), path.name, str(path), ocr=plan.latest.ocr)
+        copy = self.workspace.text_layer_path(plan, plan.latest)
+        if plan.latest.ocr and copy.is_file():
+            document = parse_document(copy.read_bytes(), path.name, str(path))
+        else:
+            document = parse_document(path.read_bytes(), path.name, str(path), ocr=plan.latest.ocr)
         analysis = self._analyze(plan.id, document, extract_measures(document))
         self._set(plan.id, CheckState(DONE), self._as_stored(plan, analysis))
 

@@ -5,6 +5,7 @@
         plan.json                   district and drafts (number, file, uploaded, sha256)
         versjoner/1-frogner.txt     each uploaded draft, under a safe name
         versjoner/1-frogner.json    its analysis as `alignment check` writes it
+        versjoner/3-skannet.tolket.pdf  for a scanned draft, its OCR'd copy (read instead of OCR'ing again)
         bydel-frogner.review.yaml   the review file, the same format the CLI reads and writes
 
 So `alignment check arbeidsmappe/bydel-frogner/versjoner/2-frogner.docx --review
@@ -79,6 +80,9 @@ class Workspace:
     def version_path(self, plan: WorkspacePlan, version: PlanVersion) -> Path:
         return self.folder(plan.id) / version.file
 
+    def text_layer_path(self, plan: WorkspacePlan, version: PlanVersion) -> Path:
+        return self.version_path(plan, version).with_suffix(".tolket.pdf")
+
     def plans(self) -> list[WorkspacePlan]:
         plans = []
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
@@ -118,15 +122,20 @@ class Workspace:
                               sha256, ocr)
         return WorkspacePlan(plan.id, plan.district, (*plan.versions, version)), version
 
-    def store_version(self, plan: WorkspacePlan, version: PlanVersion, data: bytes, analysis_json: str) -> None:
-        """Write a checked draft: its file, its analysis, then the plan's list of drafts. Hold the lock.
+    def store_version(self, plan: WorkspacePlan, version: PlanVersion, data: bytes, analysis_json: str,
+                      text_layer: bytes | None = None) -> None:
+        """Write a checked draft: its file, its OCR'd copy if any, its analysis, then the plan's list of drafts.
 
-        A crash before the list is written leaves an unlisted file, never a listed one that is missing.
+        Hold the lock. A crash before the list is written leaves an unlisted file, never a listed one
+        that is missing.
         """
         path = self.version_path(plan, version)
         if not write_once(path, data):
             raise FileExistsError(path)
-        write_files({path.with_suffix(".json"): analysis_json})
+        files: dict[Path, str | bytes] = {path.with_suffix(".json"): analysis_json}
+        if text_layer is not None:
+            files[self.text_layer_path(plan, version)] = text_layer
+        write_files(files)
         self._write_plan(plan)
 
     def _write_plan(self, plan: WorkspacePlan) -> None:

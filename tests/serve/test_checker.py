@@ -4,9 +4,10 @@ import pytest
 
 from alignment.errors import ModelError
 from alignment.records import CheckState
-from alignment.serve.checker import DONE, FAILED, Checker, read_upload
+from alignment.serve.checker import DONE, FAILED, Checker, Upload, read_upload
 from alignment.serve.workspace import Workspace
 
+from ..builders import make_image_pdf, make_pdf
 from ..conftest import FROGNER
 
 
@@ -46,6 +47,25 @@ def test_a_checked_upload_is_stored_and_reloaded_by_a_new_checker(small_model, t
     assert checker.submit(upload).state == DONE  # the same draft again: nothing to do
     again = started(Checker(Workspace(tmp_path), small_model))
     assert _wait(again, "bydel-frogner").machine.verdicts == state.machine.verdicts
+
+
+def test_a_scanned_draft_is_ocrd_once_and_its_copy_read_after_a_restart(small_model, tmp_path, started, monkeypatch):
+    from alignment import ingest
+
+    text_pdf = make_pdf(tmp_path / "tekst.pdf", ["Tiltak 1: Tilby kurs for pårørende", "Ansvar: NAV"]).read_bytes()
+    scans = []
+    monkeypatch.setattr(ingest, "_ocr", lambda data, source: scans.append(source) or text_pdf)
+    scan = make_image_pdf(tmp_path / "skannet.pdf").read_bytes()
+    checker = started(Checker(Workspace(tmp_path / "arbeidsmappe"), small_model))
+    checker.submit(Upload("bydel-alna", "Bydel Alna", "skannet.pdf", scan, True, None, ()))
+    state = _wait(checker, "bydel-alna")
+    assert state.check == CheckState(DONE) and scans == ["skannet.pdf"]
+    versions = tmp_path / "arbeidsmappe/bydel-alna/versjoner"
+    assert (versions / "1-skannet.pdf").read_bytes() == scan  # the upload as it came
+    assert (versions / "1-skannet.tolket.pdf").read_bytes() == text_pdf
+    again = started(Checker(Workspace(tmp_path / "arbeidsmappe"), small_model))
+    assert _wait(again, "bydel-alna").machine.measures == state.machine.measures
+    assert scans == ["skannet.pdf"]  # not OCR'd again
 
 
 def test_the_workbench_runs_an_onnx_backend_with_the_same_verdicts(small_onnx_model, tmp_path, started):

@@ -30,7 +30,7 @@ TOKENIZER = "tokenizer.json"
 SETTINGS_FILE = "encoder.json"
 FILES = {"onnx": "model.onnx", "onnx-int8": "model-int8.onnx"}  # backend → graph file
 OPSET = 18
-RUN_SIZE = 8  # texts per pass of the graph: measured fastest on 2 cores (issue 14)
+RUN_SIZE = 8  # texts per pass of the graph: little padding, and enough rows for the matrix products (README: Speed)
 # Modules int8 leaves fp32 (by the module path torch's exporter records on each node): the MLP
 # down-projections and the Dense heads are the layers whose int8 error moved verdicts (issue 14).
 KEEP_FP32 = (".mlp.down_proj:", ".Dense/")

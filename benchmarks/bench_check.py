@@ -89,8 +89,8 @@ def backend_row(backend: str, plan: Path, out: Path) -> dict[str, float]:
     command = [ALIGNMENT, "check", str(plan), "--out", str(out), "--backend", backend]
     cold, cold_rss = timed_command(command, env)
     env = dict(os.environ, ALIGNMENT_CACHE=tempfile.mkdtemp(prefix="bench-cache-"))
-    subprocess.run([sys.executable, "-c", f"from alignment.check import prepare_reference; "
-                    f"prepare_reference(backend={backend!r})"], env=env, check=True)
+    prepare = f"from alignment.check import prepare_reference; prepare_reference(backend={backend!r})"
+    subprocess.run([sys.executable, "-c", prepare], env=env, check=True)
     first, _ = timed_command(command, env)
     return {"import": float(parts[0]), "load": float(parts[1]), "encode": float(parts[2]),
             "total": float(parts[0]) + float(parts[1]) + float(parts[2]), "raw RSS MB": int(parts[4]) / 1024,

@@ -97,7 +97,7 @@ def parse_document(data: bytes, filename: str, source: str, ocr: bool = False) -
         raise InputError(f"{source}: {_wrong_format(kind, suffix)}")
     else:
         document = _read_text(data, name, source, suffix.lstrip("."))
-    if not any(line.text.strip() for line in document.lines) and not document.tables:
+    if not _has_text(document):
         raise InputError(f"{source}: filen er tom. Velg en plan med tekst.")
     return document
 
@@ -260,14 +260,11 @@ def _failure_message(failure: ParseFailure, kind: str) -> str:
 
 def _read_pdf(data: bytes, name: str, source: str, ocr: bool) -> Document:
     document = _document_from(_parse(data, "pdf", source), name, source, "pdf")
-    if any(line.text.strip() for line in document.lines) or document.tables:
+    if _has_text(document):
         return document
     if not ocr:
         raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Tolk teksten med OCR (--ocr, eller «Skannet PDF» i arbeidsbenken).")
-    document = _document_from(_parse(_ocr(data, source), "pdf", source), name, source, "pdf")
-    if not any(line.text.strip() for line in document.lines) and not document.tables:
-        raise InputError(f"{source}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.")
-    return document
+    return _read_ocr_copy(_ocr(data, source), name, source)
 
 
 def searchable_pdf(data: bytes, source: str) -> bytes:
@@ -277,10 +274,22 @@ def searchable_pdf(data: bytes, source: str) -> bytes:
     `alignment check` without --ocr) from the copy instead of being OCR'd again. `parse_document` of the
     copy gives the document `parse_document(data, ocr=True)` gives.
     """
-    document = _document_from(_parse(data, "pdf", source), "", source, "pdf")
-    if any(line.text.strip() for line in document.lines) or document.tables:
+    if _has_text(_document_from(_parse(data, "pdf", source), "", source, "pdf")):
         return data
-    return _ocr(data, source)
+    copy = _ocr(data, source)
+    _read_ocr_copy(copy, "", source)
+    return copy
+
+
+def _read_ocr_copy(copy: bytes, name: str, source: str) -> Document:
+    document = _document_from(_parse(copy, "pdf", source), name, source, "pdf")
+    if not _has_text(document):
+        raise InputError(f"{source}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.")
+    return document
+
+
+def _has_text(document: Document) -> bool:
+    return any(line.text.strip() for line in document.lines) or bool(document.tables)
 
 
 def _ocr(data: bytes, source: str) -> bytes:

@@ -191,6 +191,17 @@ def test_a_searchable_pdf_is_the_same_bytes_or_an_ocrd_copy_read_like_the_scan(t
                                                                                   ocr=True)
 
 
+def test_an_ocr_that_finds_no_text_says_so_in_one_line(tmp_path, monkeypatch):
+    from alignment import ingest
+
+    scan = make_image_pdf(tmp_path / "skannet.pdf").read_bytes()
+    monkeypatch.setattr(ingest, "_ocr", lambda data, source: data)  # OCR that read nothing
+    with pytest.raises(InputError, match="OCR fant ingen tekst"):
+        ingest.searchable_pdf(scan, "skannet.pdf")
+    with pytest.raises(InputError, match="OCR fant ingen tekst"):
+        parse_document(scan, "skannet.pdf", "skannet.pdf", ocr=True)
+
+
 def test_zip_that_is_not_word(tmp_path):
     import zipfile
 

@@ -259,33 +259,32 @@ def _failure_message(failure: ParseFailure, kind: str) -> str:
 
 
 def _read_pdf(data: bytes, name: str, source: str, ocr: bool) -> Document:
+    if ocr:
+        return _read_scan(data, name, source)[0]
+    document = _document_from(_parse(data, "pdf", source), name, source, "pdf")
+    if not _has_text(document):
+        raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Tolk teksten med OCR (--ocr, eller «Skannet PDF» i arbeidsbenken).")
+    return document
+
+
+def read_scan(data: bytes, filename: str, source: str) -> tuple[Document, bytes | None]:
+    """A PDF read as `parse_document(..., ocr=True)` reads it, and the OCR'd copy when OCR was needed.
+
+    OCR takes minutes; the workbench keeps the copy, so a scanned draft is read again (by it, or by
+    `alignment check` without --ocr) from the copy's text layer instead of being OCR'd again.
+    """
+    return _read_scan(data, Path(filename).stem, source)
+
+
+def _read_scan(data: bytes, name: str, source: str) -> tuple[Document, bytes | None]:
     document = _document_from(_parse(data, "pdf", source), name, source, "pdf")
     if _has_text(document):
-        return document
-    if not ocr:
-        raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Tolk teksten med OCR (--ocr, eller «Skannet PDF» i arbeidsbenken).")
-    return _read_ocr_copy(_ocr(data, source), name, source)
-
-
-def searchable_pdf(data: bytes, source: str) -> bytes:
-    """A PDF with a text layer: the same bytes if it has one, else an OCR'd copy.
-
-    OCR takes minutes; the workbench keeps the copy, so a scanned draft is read (by it, or by
-    `alignment check` without --ocr) from the copy instead of being OCR'd again. `parse_document` of the
-    copy gives the document `parse_document(data, ocr=True)` gives.
-    """
-    if _has_text(_document_from(_parse(data, "pdf", source), "", source, "pdf")):
-        return data
+        return document, None
     copy = _ocr(data, source)
-    _read_ocr_copy(copy, "", source)
-    return copy
-
-
-def _read_ocr_copy(copy: bytes, name: str, source: str) -> Document:
     document = _document_from(_parse(copy, "pdf", source), name, source, "pdf")
     if not _has_text(document):
         raise InputError(f"{source}: OCR fant ingen tekst i PDF-en. Sjekk at skanningen er lesbar.")
-    return document
+    return document, copy
 
 
 def _has_text(document: Document) -> bool:

@@ -178,17 +178,18 @@ def test_ocr_reads_a_scanned_plan(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_a_searchable_pdf_is_the_same_bytes_or_an_ocrd_copy_read_like_the_scan(tmp_path, monkeypatch):
+def test_a_scan_is_read_as_with_ocr_and_its_ocrd_copy_reads_the_same_without(tmp_path, monkeypatch):
     from alignment import ingest
 
     text_pdf = make_pdf(tmp_path / "tekst.pdf", ["Tiltak 1: Tilby kurs for pårørende"]).read_bytes()
-    assert ingest.searchable_pdf(text_pdf, "tekst.pdf") is text_pdf
+    assert ingest.read_scan(text_pdf, "tekst.pdf", "tekst.pdf") == (parse_document(text_pdf, "tekst.pdf", "tekst.pdf"),
+                                                                    None)  # a text layer after all: no copy
     monkeypatch.setattr(ingest, "_ocr", lambda data, source: text_pdf)  # OCR itself is tested above
     scan = make_image_pdf(tmp_path / "skannet.pdf").read_bytes()
-    copy = ingest.searchable_pdf(scan, "skannet.pdf")
+    document, copy = ingest.read_scan(scan, "skannet.pdf", "skannet.pdf")
     assert copy == text_pdf
-    assert parse_document(copy, "skannet.pdf", "skannet.pdf") == parse_document(scan, "skannet.pdf", "skannet.pdf",
-                                                                                  ocr=True)
+    assert document == parse_document(scan, "skannet.pdf", "skannet.pdf", ocr=True)
+    assert parse_document(copy, "skannet.pdf", "skannet.pdf") == document
 
 
 def test_an_ocr_that_finds_no_text_says_so_in_one_line(tmp_path, monkeypatch):
@@ -197,7 +198,7 @@ def test_an_ocr_that_finds_no_text_says_so_in_one_line(tmp_path, monkeypatch):
     scan = make_image_pdf(tmp_path / "skannet.pdf").read_bytes()
     monkeypatch.setattr(ingest, "_ocr", lambda data, source: data)  # OCR that read nothing
     with pytest.raises(InputError, match="OCR fant ingen tekst"):
-        ingest.searchable_pdf(scan, "skannet.pdf")
+        ingest.read_scan(scan, "skannet.pdf", "skannet.pdf")
     with pytest.raises(InputError, match="OCR fant ingen tekst"):
         parse_document(scan, "skannet.pdf", "skannet.pdf", ocr=True)
 

@@ -23,7 +23,7 @@ from ..check import analyze
 from ..checklist import load_checklist
 from ..embed import Embedder
 from ..errors import AlignmentError
-from ..ingest import parse_document, searchable_pdf
+from ..ingest import parse_document, read_scan
 from ..match import Matcher
 from ..records import CHECK_STAGES, Analysis, CheckState, Document, Measure, Review, WorkspacePlan
 from ..reference import load_reference
@@ -172,8 +172,7 @@ class Checker:
         document, measures, text_layer = upload.document, upload.measures, None
         if document is None:
             self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[1]))
-            text_layer = searchable_pdf(upload.data, upload.name)
-            document = parse_document(text_layer, upload.name, upload.name)
+            document, text_layer = read_scan(upload.data, upload.name, upload.name)
             measures = extract_measures(document)
         self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[2]))
         analysis = self._analyze(upload.plan_id, document, measures)
@@ -183,8 +182,7 @@ class Checker:
             plan, version = self.workspace.next_version(upload.plan_id, upload.district, upload.name, upload.sha256,
                                                         uploaded, upload.ocr)
             stored = self._as_stored(plan, analysis)
-            self.workspace.store_version(plan, version, upload.data, analysis_json_text(stored),
-                                         text_layer if text_layer is not upload.data else None)
+            self.workspace.store_version(plan, version, upload.data, analysis_json_text(stored), text_layer)
         self._set(plan.id, CheckState(DONE), stored)
 
     def _reload(self, plan: WorkspacePlan) -> None:

@@ -207,6 +207,16 @@ def test_comparison_page_cells_open_evidence(browser, pages, tmp_path):
     assert errors == [] and dialogs == []
 
 
+@needs_chromium
+def test_the_coverage_table_fits_a_laptop_window(browser, pages):
+    out, _ = pages
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((out / "sammenligning.html").as_uri())
+    widths = page.eval_on_selector("table.coverage", "t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
 def _rows_mentioning(word, comparison):
     def mentions(tiltak):
         texts = [tiltak.text] + [f"{e.measure.title} {e.measure.text}" for d in comparison.districts

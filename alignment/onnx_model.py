@@ -14,10 +14,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import warnings
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +37,7 @@ RUN_SIZE = 8  # texts per pass of the graph: little padding, and enough rows for
 # Modules int8 leaves fp32 (by the module path torch's exporter records on each node): the MLP
 # down-projections and the Dense heads are the layers whose int8 error moved verdicts (issue 14).
 KEEP_FP32 = (".mlp.down_proj:", ".Dense/")
+MEMORY_NEEDED = "6 GB"  # peak of the int8 quantisation, the largest export step (README: Speed)
 
 
 def export_dir(model_dir: Path) -> Path:
@@ -84,18 +88,34 @@ def export_model(model_dir: Path, log=print) -> Path:
             staging = Path(tmp) / EXPORT_FOLDER
             staging.mkdir()
             log("Eksporterer modellen til ONNX (én gang, et par minutter) ...")
-            _export_fp32(model_dir, staging)
+            _in_own_process(_export_fp32, model_dir, staging)
             log("Lager int8-varianten ...")
-            _quantize(staging / FILES["onnx"], staging / FILES["onnx-int8"])
+            _in_own_process(_quantize, staging / FILES["onnx"], staging / FILES["onnx-int8"])
             _write_manifest(staging)
             if target.exists():
                 shutil.rmtree(target)
             staging.rename(target)
     except OSError as exc:
         raise ModelError(f"Kunne ikke eksportere modellen til ONNX ({exc.strerror}: {exc.filename}). Eksporten "
-                         "trenger ca. 3 GB ledig plass og 9 GB minne mens den pågår.") from exc
+                         f"trenger ca. 3 GB ledig plass og {MEMORY_NEEDED} minne mens den pågår.") from exc
     log(f"ONNX-eksporten er klar: {target}")
     return target
+
+
+def _in_own_process(step, *args) -> None:
+    """Run one export step in a fresh process and wait for it.
+
+    Memory a step has used is not given back to the system until its process ends (torch's
+    export keeps about 2 GB), and quantisation alone peaks near 6 GB: in one process the two
+    added up to 8.2 GB, too much for an 8 GB laptop. A step killed for want of memory ends
+    the pool, which is reported as one line.
+    """
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            pool.submit(step, *args).result()
+        except BrokenProcessPool as exc:
+            raise ModelError(f"Eksporten til ONNX stoppet underveis, trolig av mangel på minne (den trenger ca. "
+                             f"{MEMORY_NEEDED}). Lukk andre programmer og kjør `alignment model install` igjen.") from exc
 
 
 def _export_fp32(model_dir: Path, staging: Path) -> None:

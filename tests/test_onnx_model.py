@@ -98,10 +98,17 @@ def test_a_failed_export_leaves_nothing_half_installed(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device", str(staging))
 
     monkeypatch.setattr(onnx_model, "_export_fp32", export_half)
+    monkeypatch.setattr(onnx_model, "_in_own_process", lambda step, *args: step(*args))
     with pytest.raises(ModelError, match="ONNX"):
         onnx_model.export_model(tmp_path, log=lambda message: None)
     assert not onnx_model.is_exported(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_step_killed_for_want_of_memory_is_one_line():
+    with pytest.raises(ModelError, match="minne") as caught:
+        onnx_model._in_own_process(os._exit, 9)
+    assert "\n" not in str(caught.value)
 
 
 @pytest.mark.model

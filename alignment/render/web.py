@@ -21,9 +21,10 @@ def uncertainty(verdict: TiltakVerdict, settings: Settings) -> float:
 environment.globals["uncertainty"] = uncertainty
 
 
-def overview_html(listings: list[PlanListing], comparison: Comparison | None, token: str, error: str = "") -> str:
+def overview_html(listings: list[PlanListing], comparison: Comparison | None, token: str, error: str = "",
+                  notice: str = "") -> str:
     return environment.get_template("web/overview.html").render(listings=listings, comparison=comparison, token=token,
-                                                                error=error)
+                                                                error=error, notice=notice)
 
 
 def plan_html(plan: WorkspacePlan, check: CheckState, analysis: Analysis | None, review: Review | None,

@@ -46,8 +46,8 @@ from ..render.spreadsheet import comparison_csv, comparison_xlsx
 from ..render.web import card_html, overview_html, plan_html
 from ..resources import package_path
 from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES, apply_review, parse_review, rebase_review, with_decision
-from .checker import DONE, RUNNING, Checker, PlanState, QueueFull, Upload, read_upload
-from .workspace import Workspace, plan_id, plan_id_from_url
+from .checker import DONE, RUNNING, CheckRunning, Checker, PlanState, QueueFull, Upload, read_upload
+from .workspace import REMOVED, PlanRemoved, Workspace, plan_id, plan_id_from_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -126,7 +126,9 @@ class Guard:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                         # same-origin, not no-referrer: under no-referrer a form posted from our own page
+                         # says `Origin: null`, which the Origin check refuses
+                         (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
                          (b"cross-origin-resource-policy", b"same-origin")]
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 if b"cache-control" not in names:
@@ -171,6 +173,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
     routes = [
         Route("/", handlers.overview),
         Route("/last-opp", handlers.upload_form, methods=["POST"]),
+        Route("/planer/{plan}/fjern", handlers.remove_form, methods=["POST"]),
         Route("/planer/{plan}", handlers.plan_page),
         Route("/planer/{plan}/tiltak/{tiltak:path}", handlers.card),
         Route("/planer/{plan}/rapport.html", handlers.report_download),
@@ -186,8 +189,8 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
         Route("/api/plans/{plan}/review", handlers.api_review_import, methods=["POST"]),
         Route("/api/plans/{plan}/review/{tiltak:path}", handlers.api_save, methods=["PUT"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={Refused: _refused, HTTPException: _http_error,
-                                                       404: _http_error, 405: _http_error},
+    app = Starlette(routes=routes, exception_handlers={Refused: _refused, PlanRemoved: _removed,
+                                                       HTTPException: _http_error, 404: _http_error, 405: _http_error},
                     max_body_size=MAX_FILE_BYTES + 1024 * 1024, lifespan=lifespan)
     app.add_middleware(Guard, allowed_hosts=allowed)
     app.state.checker = checker
@@ -197,6 +200,10 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
 
 async def _refused(request: Request, refusal: Refused) -> Response:
     return error_response(request.url.path, refusal)
+
+
+async def _removed(request: Request, exc: Exception) -> Response:
+    return error_response(request.url.path, Refused(404, "Planen er fjernet fra arbeidsbenken."))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -246,7 +253,10 @@ class Handlers:
         states = {key: replace(state) for key, state in list(self.checker.states.items())}  # first, as in `lookup`
         for plan in self.workspace.plans():
             state = states.get(plan.id) or PlanState(CheckState(RUNNING, "laster inn"))
-            analysis, review = self.reviewed(plan, state)
+            try:
+                analysis, review = self.reviewed(plan, state)
+            except PlanRemoved:
+                continue  # removed while the list was made
             decided = sum(1 for d in review.decisions.values() if d.status) if review else 0
             listings.append(PlanListing(plan, state.check, analysis, decided))
         return listings
@@ -255,7 +265,10 @@ class Handlers:
 
     async def overview(self, request: Request) -> Response:
         listings = await run_in_threadpool(self.listings)
-        return HTMLResponse(overview_html(listings, self._comparison(listings), self.token))
+        removed = plan_id_from_url(request.query_params.get("fjernet", ""))
+        notice = (f"Planen «{removed}» er fjernet fra arbeidsbenken. Filene er flyttet til mappen {REMOVED} i "
+                  "arbeidsmappen; flytt mappen tilbake, med arbeidsbenken stoppet, for å få planen inn igjen.") if removed else ""
+        return HTMLResponse(overview_html(listings, self._comparison(listings), self.token, notice=notice))
 
     def _comparison(self, listings: list[PlanListing]):
         done = [listing for listing in listings if listing.analysis is not None]
@@ -390,6 +403,22 @@ class Handlers:
         except QueueFull:
             return error_response("/", Refused(503, "Arbeidsbenken har mange planer i kø. Prøv igjen om noen minutter."))
         return RedirectResponse(f"/planer/{upload.plan_id}", status_code=303)
+
+    async def remove_form(self, request: Request) -> Response:
+        """Take a plan off the workbench (a mistaken upload, a test): its files are moved aside, not deleted."""
+        plan, _ = self.lookup(request)
+        try:
+            form = await request.form(max_files=0, max_fields=2)
+        except HTTPException:
+            raise
+        except Exception as exc:
+            raise Refused(400, "Skjemaet var ødelagt. Last siden på nytt og prøv igjen.") from exc
+        self.check_token(request, form)
+        try:
+            await run_in_threadpool(self.checker.remove, plan.id)
+        except CheckRunning as exc:
+            raise Refused(409, "Planen sjekkes nå. Vent til sjekken er ferdig, og prøv igjen.") from exc
+        return RedirectResponse(f"/?fjernet={plan.id}", status_code=303)
 
     # --- the API -------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import queue
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from ..analysis import plan_title
 from ..check import analyze
@@ -38,6 +39,10 @@ RUNNING, DONE, FAILED = "running", "done", "failed"
 
 class QueueFull(Exception):
     """More checks are waiting than the workbench takes at once."""
+
+
+class CheckRunning(Exception):
+    """The plan is being checked (or loaded) now, so it cannot be removed."""
 
 
 @dataclass
@@ -120,6 +125,22 @@ class Checker:
             raise QueueFull from exc
         return CheckState(RUNNING, CHECK_STAGES[0])
 
+    def remove(self, plan_id: str) -> Path:
+        """Take a plan off the workbench: its folder is moved aside whole, and its live state dropped.
+
+        A plan being checked is refused: the check would store its draft into a folder that is gone.
+        """
+        state = self.state(plan_id)
+        if state is not None and state.check.state == RUNNING:
+            raise CheckRunning(plan_id)
+        with self.workspace.lock(plan_id):
+            moved = self.workspace.remove(plan_id, datetime.now())
+        with self._states_lock:
+            live = self.states.get(plan_id)
+            if live is not None and live.check.state != RUNNING:  # not a new draft uploaded meanwhile
+                del self.states[plan_id]
+        return moved
+
     def state(self, plan_id: str) -> PlanState | None:
         with self._states_lock:
             return self.states.get(plan_id)
@@ -178,7 +199,7 @@ class Checker:
         analysis = self._analyze(upload.plan_id, document, measures)
         self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[5]))
         uploaded = datetime.now().astimezone().replace(microsecond=0).isoformat()
-        with self.workspace.lock(upload.plan_id):
+        with self.workspace.lock(upload.plan_id, create=True):
             plan, version = self.workspace.next_version(upload.plan_id, upload.district, upload.name, upload.sha256,
                                                         uploaded, upload.ocr)
             stored = self._as_stored(plan, analysis)

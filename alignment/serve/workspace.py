@@ -7,6 +7,7 @@
         versjoner/1-frogner.json    its analysis as `alignment check` writes it
         versjoner/3-skannet.tolket.pdf  for a scanned draft, its OCR'd copy (read instead of OCR'ing again)
         bydel-frogner.review.yaml   the review file, the same format the CLI reads and writes
+      .fjernet/bydel-test-2026-12-04-101500/   a plan removed from the workbench, moved here whole
 
 So `alignment check arbeidsmappe/bydel-frogner/versjoner/2-frogner.docx --review
 arbeidsmappe/bydel-frogner/bydel-frogner.review.yaml` gives the report the
@@ -19,11 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
+import os
 import re
 import threading
 import unicodedata
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..output import write_files, write_once
@@ -34,11 +38,16 @@ from ..untrusted import read_regular_file
 DEFAULT_WORKSPACE = "arbeidsmappe"
 PLAN_FILE = "plan.json"
 VERSIONS = "versjoner"
+REMOVED = ".fjernet"  # never a plan id: ids start with a letter or digit
 MAX_PLAN_FILE_BYTES = 1024 * 1024
 MAX_NAME_CHARS = 80
 # Oslo's fifteen districts, for guessing a plan's district from its file name.
 DISTRICTS = ("Alna", "Bjerke", "Frogner", "Gamle Oslo", "Grorud", "Grünerløkka", "Nordre Aker", "Nordstrand", "Sagene",
              "St. Hanshaugen", "Stovner", "Søndre Nordstrand", "Ullern", "Vestre Aker", "Østensjø")
+
+
+class PlanRemoved(Exception):
+    """The plan's folder was moved aside (removed from the workbench) while a request waited for it."""
 
 
 def plan_id(district: str) -> str:
@@ -102,16 +111,41 @@ class Workspace:
             return None  # not a plan folder, or one the workbench did not make
 
     @contextlib.contextmanager
-    def lock(self, plan_id: str):
-        """This plan, for this thread and this process alone (also against a second server on the same folder)."""
+    def lock(self, plan_id: str, create: bool = False):
+        """This plan, for this thread and this process alone (also against a second server on the same folder).
+
+        Only a check storing a draft creates the plan's folder. Anything else finding the folder gone,
+        or moved aside while it waited (the lock file it holds is no longer the folder's), raises
+        PlanRemoved, so nothing is written into a removed plan or a ghost folder.
+        """
         with self._locks_lock:
             thread_lock = self._locks.setdefault(plan_id, threading.Lock())
         with thread_lock:
             folder = self.folder(plan_id)
-            folder.mkdir(parents=True, exist_ok=True)
-            with open(folder / ".lock", "a") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                yield
+            while True:
+                if create:
+                    folder.mkdir(parents=True, exist_ok=True)
+                try:
+                    handle = open(folder / ".lock", "a")
+                except FileNotFoundError:
+                    raise PlanRemoved(plan_id) from None
+                with handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+                    if _same_file(handle, folder / ".lock"):
+                        yield
+                        return
+                if not create:
+                    raise PlanRemoved(plan_id)
+
+    def remove(self, plan_id: str, when: datetime) -> Path:
+        """Move the plan's folder whole to .fjernet/ (moving it back restores the plan). Hold the lock."""
+        removed = self.root / REMOVED
+        removed.mkdir(exist_ok=True)
+        stamp = f"{plan_id}-{when.strftime('%Y-%m-%d-%H%M%S')}"
+        target = next(removed / name for name in itertools.chain([stamp], (f"{stamp}-{n}" for n in itertools.count(2)))
+                      if not (removed / name).exists())
+        os.rename(self.folder(plan_id), target)
+        return target
 
     def next_version(self, plan_id: str, district: str, upload_name: str, sha256: str, uploaded: str,
                      ocr: bool) -> tuple[WorkspacePlan, PlanVersion]:
@@ -141,6 +175,13 @@ class Workspace:
     def _write_plan(self, plan: WorkspacePlan) -> None:
         data = {"id": plan.id, "district": plan.district, "versions": [asdict(v) for v in plan.versions]}
         write_files({self.folder(plan.id) / PLAN_FILE: json.dumps(data, ensure_ascii=False, indent=2) + "\n"})
+
+
+def _same_file(handle, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def plan_id_from_url(text: str) -> str:

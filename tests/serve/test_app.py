@@ -246,6 +246,36 @@ def test_a_foreign_origin_cannot_change_anything(workbench, frogner):
     assert ok.status_code == 200
 
 
+def _remove(client, plan_id, token=None):
+    return client.post(f"/planer/{plan_id}/fjern", files={"token": (None, client.app.state.token if token is None
+                                                                     else token)}, follow_redirects=False)
+
+
+def test_a_mistaken_upload_is_removed_from_the_page_and_nothing_is_deleted(workbench):
+    client, workspace = workbench
+    plan = b"# Bydel Feilnavn\n\n## Tiltak\n- Tilby kurs for foreldre om rus\n"
+    assert upload(client, "feil.md", plan).status_code == 202
+    assert wait_until_done(client, "bydel-feilnavn")["state"] == "done"
+    page = BeautifulSoup(client.get("/planer/bydel-feilnavn").text, "html.parser")
+    form = page.select_one("#fjern form")
+    assert form["action"] == "/planer/bydel-feilnavn/fjern" and form.select_one("[name=token]")["value"]
+
+    assert _remove(client, "bydel-feilnavn", token="gjettet").status_code == 403
+    assert (workspace / "bydel-feilnavn" / "plan.json").is_file()
+    response = _remove(client, "bydel-feilnavn")
+    assert response.status_code == 303 and response.headers["location"] == "/?fjernet=bydel-feilnavn"
+    notice = BeautifulSoup(client.get(response.headers["location"]).text, "html.parser").select_one("[data-notice]")
+    assert "«bydel-feilnavn» er fjernet" in notice.get_text()
+    assert "bydel-feilnavn" not in [p["id"] for p in client.get("/api/plans").json()]
+    assert client.get("/planer/bydel-feilnavn").status_code == 404
+    assert _remove(client, "bydel-feilnavn").status_code == 404
+    assert not (workspace / "bydel-feilnavn").exists()
+    [moved] = (workspace / ".fjernet").iterdir()
+    assert (moved / "versjoner" / "1-feil.md").read_bytes() == plan
+    assert upload(client, "feil.md", plan).status_code == 202  # the same district again starts a new plan
+    assert [v["number"] for v in wait_until_done(client, "bydel-feilnavn")["versions"]] == [1]
+
+
 def test_changes_come_as_json_or_as_the_form_with_its_token(workbench, frogner):
     client, _ = workbench
     form = client.put("/api/plans/bydel-frogner/review/5.1.1 A", content=b"status=covered",
@@ -491,6 +521,41 @@ def test_a_new_draft_flags_changed_evidence_and_a_bad_upload_says_why(browser, l
     assert [e for e in errors if "status of 422" not in e] == []  # the browser logs the refused upload itself
 
 
+@needs_chromium
+def test_a_plan_uploaded_under_a_wrong_name_is_removed_with_two_clicks(browser, live_server, screenshots, tmp_path):
+    page, errors = _page(browser)
+    page.goto(live_server + "/")
+    plan = tmp_path / "alna.txt"
+    plan.write_bytes(ALNA.read_bytes())
+    page.set_input_files("form[data-upload] input[type=file]", str(plan))
+    page.fill("[data-district]", "Bydel Alan")  # a typo
+    page.click("form[data-upload] button[type=submit]")
+    page.wait_for_url("**/planer/bydel-alan")
+    page.wait_for_selector("article.tiltak", timeout=60_000)
+    page.click("#fjern summary")
+    page.locator("#fjern").screenshot(path=str(screenshots / "6-fjern.png"))
+    page.click("#fjern button[data-remove]")
+    page.wait_for_url("**/?fjernet=bydel-alan")
+    assert "«bydel-alan» er fjernet" in page.inner_text("[data-notice]")
+    page.screenshot(path=str(screenshots / "7-fjernet.png"))
+    assert "Bydel Alan" not in page.inner_text("#planer")
+    assert errors == []
+
+
+@needs_chromium
+def test_the_upload_form_works_without_javascript(browser, live_server, tmp_path):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    plan = tmp_path / "uten-skript.md"
+    plan.write_text("# Bydel Uten Skript\n\n## Tiltak\n- Kurs for foreldre om rus\n", encoding="utf-8")
+    page.set_input_files("form[data-upload] input[type=file]", str(plan))
+    page.fill("input[name=district]", "Bydel Uten Skript")
+    page.click("form[data-upload] button[type=submit]")
+    page.wait_for_url("**/planer/bydel-uten-skript")  # a form posted from the page carries its own origin
+    context.close()
+
+
 def test_while_a_plan_waits_changes_are_409_and_a_full_queue_is_503(small_model, tmp_path):
     from starlette.testclient import TestClient
 
@@ -503,6 +568,8 @@ def test_while_a_plan_waits_changes_are_409_and_a_full_queue_is_503(small_model,
     response = client.put("/api/plans/bydel-frogner/review/5.1.1 A", json={"status": "covered"})
     assert response.status_code == 409 and "sjekkes fortsatt" in response.json()["error"]
     assert client.get("/planer/bydel-frogner/rapport.html").status_code == 409
+    removal = _remove(client, "bydel-frogner")
+    assert removal.status_code == 409 and "sjekkes nå" in removal.text
     statuses = [upload(client, f"plan{n}.md", f"# Bydel Kø{n}\n\n## Tiltak\n- Kurs {n}\n".encode()).status_code
                 for n in range(MAX_QUEUED)]
     assert statuses.count(202) == MAX_QUEUED - 2 and statuses[-1] == 503

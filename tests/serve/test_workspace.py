@@ -1,8 +1,11 @@
+import fcntl
 import json
+from datetime import datetime
 
 import pytest
 
-from alignment.serve.workspace import Workspace, guess_district, plan_id, plan_id_from_url, safe_file_name
+from alignment.serve.workspace import (REMOVED, PlanRemoved, Workspace, guess_district, plan_id, plan_id_from_url,
+                                       safe_file_name)
 
 
 @pytest.mark.parametrize("name, safe", [
@@ -26,10 +29,16 @@ def test_districts_name_plans_and_are_guessed_from_file_names():
     assert plan_id_from_url("../etc") == "" and plan_id_from_url("Bydel") == ""
 
 
+def _store(workspace, plan_id, name="frogner.txt"):
+    with workspace.lock(plan_id, create=True):
+        plan, version = workspace.next_version(plan_id, "Bydel Frogner", name, "sha", "2026-12-04T12:00:00+01:00", False)
+        workspace.store_version(plan, version, b"utkast", "{}\n")
+
+
 def test_versions_are_stored_in_order_and_read_back(tmp_path):
     workspace = Workspace(tmp_path / "arbeidsmappe")
     for number, name in enumerate(["frogner.txt", "../frogner v2.docx"], start=1):
-        with workspace.lock("bydel-frogner"):
+        with workspace.lock("bydel-frogner", create=True):
             plan, version = workspace.next_version("bydel-frogner", "Bydel Frogner", name, f"sha{number}",
                                                    "2026-12-04T12:00:00+01:00", False)
             workspace.store_version(plan, version, f"utkast {number}".encode(), "{}\n")
@@ -48,3 +57,50 @@ def test_folders_that_are_not_plans_are_left_alone(tmp_path):
     (tmp_path / "ødelagt").mkdir()
     (tmp_path / "ødelagt" / "plan.json").write_text("{ikke json", encoding="utf-8")
     assert workspace.plans() == [] and workspace.plan("../etc") is None
+
+
+def test_a_removed_plan_is_moved_aside_whole_and_a_second_removal_gets_its_own_folder(tmp_path):
+    workspace = Workspace(tmp_path)
+    when = datetime(2026, 12, 4, 10, 15)
+    _store(workspace, "bydel-frogner")
+    with workspace.lock("bydel-frogner"):
+        first = workspace.remove("bydel-frogner", when)
+    _store(workspace, "bydel-frogner")
+    with workspace.lock("bydel-frogner"):
+        second = workspace.remove("bydel-frogner", when)
+    assert [first.name, second.name] == ["bydel-frogner-2026-12-04-101500", "bydel-frogner-2026-12-04-101500-2"]
+    assert first.parent == tmp_path / REMOVED
+    assert (first / "versjoner" / "1-frogner.txt").read_bytes() == b"utkast"
+    assert workspace.plans() == [] and workspace.plan(REMOVED) is None
+
+
+def test_nothing_but_a_check_writes_into_a_removed_plan(tmp_path):
+    workspace = Workspace(tmp_path)
+    with pytest.raises(PlanRemoved):
+        with workspace.lock("bydel-ukjent"):
+            pass
+    assert not (tmp_path / "bydel-ukjent").exists()
+
+
+def test_a_plan_removed_while_a_request_waited_for_its_lock_is_not_written_into(tmp_path, monkeypatch):
+    workspace = Workspace(tmp_path)
+    flock, aside = fcntl.flock, []
+
+    def removed_while_waiting(handle, operation):  # another server moves the folder aside before we get the lock
+        if aside:
+            (tmp_path / "bydel-frogner").rename(aside.pop())
+        flock(handle, operation)
+
+    monkeypatch.setattr(fcntl, "flock", removed_while_waiting)
+    _store(workspace, "bydel-frogner")
+    aside.append(tmp_path / "borte-1")
+    with pytest.raises(PlanRemoved):
+        with workspace.lock("bydel-frogner"):
+            pass
+    assert not (tmp_path / "bydel-frogner").exists()
+
+    _store(workspace, "bydel-frogner", "andre.txt")
+    aside.append(tmp_path / "borte-2")
+    _store(workspace, "bydel-frogner", "tredje.txt")  # a check starts the plan afresh in a new folder
+    assert [v.file for v in workspace.plan("bydel-frogner").versions] == ["versjoner/1-tredje.txt"]
+    assert [v.file for v in Workspace(tmp_path).plan("borte-2").versions] == ["versjoner/1-andre.txt"]

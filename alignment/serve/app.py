@@ -267,7 +267,8 @@ class Handlers:
         listings = await run_in_threadpool(self.listings)
         removed = plan_id_from_url(request.query_params.get("fjernet", ""))
         notice = (f"Planen «{removed}» er fjernet fra arbeidsbenken. Filene er flyttet til mappen {REMOVED} i "
-                  "arbeidsmappen; flytt mappen tilbake, med arbeidsbenken stoppet, for å få planen inn igjen.") if removed else ""
+                  "arbeidsmappen; flytt mappen tilbake, med arbeidsbenken stoppet, for å få planen inn igjen."
+                  ) if removed else ""
         return HTMLResponse(overview_html(listings, self._comparison(listings), self.token, notice=notice))
 
     def _comparison(self, listings: list[PlanListing]):

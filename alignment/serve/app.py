@@ -353,20 +353,19 @@ class Handlers:
 
     # --- uploads -------------------------------------------------------------------------------
 
-    def check_token(self, request: Request, form) -> None:
-        """A form that changes something carries the session's token (in a field, or a header for scripts)."""
+    async def checked_form(self, request: Request, max_files: int, max_fields: int):
+        """A form that changes something carries the session's token (in a field, or a header for scripts).
+
+        A broken multipart body is Starlette's HTTPException(400), answered in one line like any other.
+        """
+        form = await request.form(max_files=max_files, max_fields=max_fields)
         sent = str(form.get("token") or request.headers.get("x-alignment-token") or "")
         if not hmac.compare_digest(sent.encode(), self.token.encode()):
             raise Refused(403, "Skjemaet er utløpt. Last siden på nytt og prøv igjen.")
+        return form
 
     async def _read_upload(self, request: Request) -> Upload:
-        try:
-            form = await request.form(max_files=1, max_fields=10)
-        except HTTPException:
-            raise
-        except Exception as exc:  # a broken multipart body
-            raise Refused(400, "Opplastingen var ødelagt. Prøv igjen.") from exc
-        self.check_token(request, form)
+        form = await self.checked_form(request, max_files=1, max_fields=10)
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Refused(422, "Velg en planfil (.pdf, .docx, .txt eller .md).")
@@ -408,13 +407,7 @@ class Handlers:
     async def remove_form(self, request: Request) -> Response:
         """Take a plan off the workbench (a mistaken upload, a test): its files are moved aside, not deleted."""
         plan, _ = self.lookup(request)
-        try:
-            form = await request.form(max_files=0, max_fields=2)
-        except HTTPException:
-            raise
-        except Exception as exc:
-            raise Refused(400, "Skjemaet var ødelagt. Last siden på nytt og prøv igjen.") from exc
-        self.check_token(request, form)
+        await self.checked_form(request, max_files=0, max_fields=2)
         try:
             await run_in_threadpool(self.checker.remove, plan.id)
         except CheckRunning as exc:
@@ -485,8 +478,7 @@ class Handlers:
     async def api_review_import(self, request: Request) -> Response:
         """Take a review file (edited elsewhere) for this plan; it is checked like the CLI checks one."""
         plan, state = self.lookup(request)
-        form = await request.form(max_files=1, max_fields=5)
-        self.check_token(request, form)
+        form = await self.checked_form(request, max_files=1, max_fields=5)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise Refused(422, "Velg en vurderingsfil (.review.yaml).")

@@ -17,7 +17,6 @@ import queue
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 
 from ..analysis import plan_title
 from ..check import analyze
@@ -125,7 +124,7 @@ class Checker:
             raise QueueFull from exc
         return CheckState(RUNNING, CHECK_STAGES[0])
 
-    def remove(self, plan_id: str) -> Path:
+    def remove(self, plan_id: str) -> None:
         """Take a plan off the workbench: its folder is moved aside whole, and its live state dropped.
 
         A plan being checked is refused: the check would store its draft into a folder that is gone.
@@ -134,12 +133,11 @@ class Checker:
         if state is not None and state.check.state == RUNNING:
             raise CheckRunning(plan_id)
         with self.workspace.lock(plan_id):
-            moved = self.workspace.remove(plan_id, datetime.now())
+            self.workspace.remove(plan_id, datetime.now())
         with self._states_lock:
             live = self.states.get(plan_id)
             if live is not None and live.check.state != RUNNING:  # not a new draft uploaded meanwhile
                 del self.states[plan_id]
-        return moved
 
     def state(self, plan_id: str) -> PlanState | None:
         with self._states_lock:

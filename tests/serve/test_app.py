@@ -276,6 +276,15 @@ def test_a_mistaken_upload_is_removed_from_the_page_and_nothing_is_deleted(workb
     assert [v["number"] for v in wait_until_done(client, "bydel-feilnavn")["versions"]] == [1]
 
 
+def test_a_broken_form_body_is_one_line_wherever_it_is_posted(workbench, frogner):
+    client, _ = workbench
+    broken = {"content": b"--x\r\nX-Nothing: here\r\n\r\nabc\r\n--x--\r\n",  # a part without Content-Disposition
+              "headers": {"content-type": "multipart/form-data; boundary=x"}}
+    for path in ("/api/plans", "/api/plans/bydel-frogner/review", "/planer/bydel-frogner/fjern"):
+        response = client.post(path, **broken)
+        assert response.status_code == 400 and "Forespørselen kunne ikke tas imot." in response.text, path
+
+
 def test_changes_come_as_json_or_as_the_form_with_its_token(workbench, frogner):
     client, _ = workbench
     form = client.put("/api/plans/bydel-frogner/review/5.1.1 A", content=b"status=covered",

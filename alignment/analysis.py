@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .checklist import check_measures, run_checklist
+from .segment.account import account_extraction
 from .records import (
     OWNER_GROUPS,
     STATUSES,
@@ -66,6 +67,7 @@ def build_analysis(document: Document, measures: tuple[Measure, ...], scores: Sc
         reference=reference,
         model=model,
         settings=settings,
+        extraction=account_extraction(document, measures),
     )
 
 

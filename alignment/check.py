@@ -18,6 +18,7 @@ from .records import DEFAULT_SETTINGS, Analysis, ChecklistItem, Document, Measur
 from .reference import load_reference
 from .review import apply_review, load_review
 from .segment import extract_measures
+from .segment.account import refuse_non_plan
 
 
 def extract(plan: str | Path, ocr: bool = False) -> tuple[Document, tuple[Measure, ...]]:
@@ -59,6 +60,7 @@ def check_plan(
     if not isinstance(reference, Reference):
         reference = load_reference(reference)
     document, measures = extract(plan, ocr=ocr)
+    refuse_non_plan(document, measures, str(plan))
     if matcher is None:
         matcher = Matcher(embedder or Embedder(model, backend=backend), settings).fit(reference.tiltak)
     return analyze(document, measures, matcher, reference, checklist, review)

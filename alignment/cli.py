@@ -179,6 +179,7 @@ def check(plan: Path, out_dir: Path, model: str | None, backend: str | None, ref
         f"{printable(analysis.document.name)}: {len(analysis.measures)} tiltak funnet; Byrådets {counts.total} tiltak: "
         f"{counts.covered} dekket, {counts.partial} delvis, {counts.missing} mangler."
     )
+    _echo_warnings(analysis.extraction)
     for path in written:
         click.echo(f"  skrev {printable(str(path))}")
     if not analysis.measures:
@@ -186,6 +187,23 @@ def check(plan: Path, out_dir: Path, model: str | None, backend: str | None, ref
             f"{plan}: fant ingen tiltak i planen; rapporten er skrevet og sier det. "
             "Kjør 'alignment extract' for å se hva som ble lest."
         )
+
+
+def _echo_warnings(account) -> None:
+    """The extraction's warnings, so a thin reading is never read as the plan's gaps."""
+    for warning in account.warnings if account else ():
+        click.echo(f"OBS: {printable(warning.message)}", err=True)
+
+
+def _echo_chapters(account) -> None:
+    """Which chapters gave measures and which were read as background, one line each."""
+    roles = {"tiltak": "tiltak", "bakgrunn": "bakgrunn", "lest": "lest, ingen tiltak"}
+    for chapter in account.chapters:
+        if chapter.words or chapter.measures:
+            where = f"linje {chapter.line}" if chapter.page is None else f"side {chapter.page}"
+            found = f", {chapter.measures} tiltak" if chapter.measures else ""
+            click.echo(f"  [{roles[chapter.role]}{found}] {printable(chapter.heading or '(før første overskrift)')} "
+                       f"({where}, {chapter.words} ord)")
 
 
 def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -237,6 +255,7 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, backend: 
     for district in comparison.districts:
         row = district.analysis.summary.counts
         click.echo(f"{printable(district.name)}: {row.covered} dekket, {row.partial} delvis, {row.missing} mangler")
+        _echo_warnings(district.analysis.extraction)
     for path in written:
         click.echo(f"  skrev {printable(str(path))}")
     if comparison.failures:
@@ -251,14 +270,20 @@ def extract(plan: Path, as_json: bool, ocr: bool) -> None:
     """Vis tiltakene verktøyet finner i PLAN (det matcheren ser)."""
     from .check import extract as extract_plan
 
+    from .segment.account import account_extraction
+
     document, measures = extract_plan(plan, ocr=ocr)
+    account = account_extraction(document, measures)
     if as_json:
-        from .render.data import measure_json
+        from .render.data import extraction_json, measure_json
 
         click.echo(json.dumps({"plan": {"name": document.name, "source": document.source},
+                               "extraction": extraction_json(account),
                                "measures": [measure_json(m) for m in measures]}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{printable(document.name)}: {len(measures)} tiltak")
+    _echo_chapters(account)
+    _echo_warnings(account)
     for m in measures:
         where = f" ({m.location})" if m.location else ""
         click.echo(f"\n{m.id}{where} · {printable(m.section)}")

@@ -109,15 +109,57 @@ def _pdf_page(page, page_number: int, lines: list[list], tables: list[list]) -> 
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     source = page.filter(outside_tables) if boxes else page
-    text_lines = source.extract_text_lines() if boxes else []
+    text_lines = source.extract_text_lines(return_chars=True)
     text = source.extract_text() or ""
     start = len(lines)
-    page_lines = [[raw.rstrip(), start + 1 + i, page_number, 0, False] for i, raw in enumerate(text.splitlines())]
+    raw_lines = text.splitlines()
+    levels = _pdf_heading_levels(text_lines, raw_lines)
+    page_lines = [[raw.rstrip(), start + 1 + i, page_number, levels[i], False] for i, raw in enumerate(raw_lines)]
     for table in sorted(found, key=lambda t: t.bbox[1]):
         above = sum(1 for line in text_lines if line["top"] < table.bbox[1])
         rows = [[(cell or "").strip() for cell in row] for row in table.extract()]
         tables.append([rows, len(tables) + 1, page_number, start + min(above, len(page_lines))])
     lines.extend(page_lines)
+
+
+def _pdf_heading_levels(text_lines: list[dict], raw_lines: list[str]) -> list[int]:
+    """A heading level per line of the page's text, told by type size and weight (a PDF has no styles).
+
+    Larger type than the page's body text is a heading (level 1 or 2 by how much larger); a short line set
+    wholly in bold at body size is level 3. Lines are matched to the text by their words, in order.
+    """
+    from collections import Counter
+
+    levels = [0] * len(raw_lines)
+    sizes = Counter(round(c["size"], 1) for line in text_lines for c in line.get("chars", ()) if c["text"].strip())
+    if not sizes:
+        return levels
+    body = sizes.most_common(1)[0][0]
+    k = 0
+    for line in text_lines:
+        words = " ".join(line["text"].split())
+        while k < len(raw_lines) and " ".join(raw_lines[k].split()) != words:
+            k += 1
+        if k == len(raw_lines):
+            break
+        levels[k] = _pdf_line_level(line, words, body)
+        k += 1
+    return levels
+
+
+def _pdf_line_level(line: dict, words: str, body: float) -> int:
+    chars = [c for c in line.get("chars", ()) if c["text"].strip()]
+    if not chars or not words[:1].isupper() and not words[:1].isdigit() or len(words.split()) > 14:
+        return 0
+    if words.endswith((".", ",", ";")) or not any(ch.isalpha() for ch in words):
+        return 0
+    size = sorted(c["size"] for c in chars)[len(chars) // 2]
+    if size >= 1.6 * body:
+        return 1
+    if size >= 1.15 * body:
+        return 2
+    bold = all(any(mark in c.get("fontname", "") for mark in ("Bold", "Black", "Heavy", "Semibold")) for c in chars)
+    return 3 if bold and size >= 0.95 * body and not words.endswith(":") else 0
 
 
 def _docx(data: bytes) -> dict:
@@ -177,15 +219,17 @@ def _docx_heading_level(paragraph) -> int:
 
 
 def _docx_table_rows(table) -> list[list[str]]:
-    """Cell texts per row; a merged cell (repeated by python-docx) counts once."""
+    """Cell texts per row, one per grid column, so a column means the same in every row.
+
+    A cell merged across columns (python-docx repeats it) keeps its text in its first column and leaves the
+    others empty; a cell merged down over rows repeats its text in each, which is what the rows mean.
+    """
     rows = []
     for row in table.rows:
         cells, seen = [], set()
         for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
+            cells.append("" if id(cell._tc) in seen else cell.text.strip())
             seen.add(id(cell._tc))
-            cells.append(cell.text.strip())
         rows.append(cells)
     return rows
 

@@ -81,6 +81,47 @@ class Measure:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class ChapterReading:
+    """How one chapter of the plan was read: as measures or as background, and what it held."""
+
+    heading: str  # "" for the text before the first heading
+    role: str  # "tiltak": measures were found here; "bakgrunn": read as background; "lest": read, none found
+    line: Optional[int]
+    page: Optional[int]
+    words: int
+    measures: int
+    unread_commitments: int = 0  # sentences that read like the district's commitments, in a background chapter
+
+
+@dataclass(frozen=True)
+class ExtractionWarning:
+    """Why the measures found may not be all the plan's: `code` for programs, `message` in Norwegian."""
+
+    code: str  # "no_measures", "few_measures", "unread_commitments"
+    message: str
+
+
+@dataclass(frozen=True)
+class ExtractionAccount:
+    """What the readers did with the plan, so that a thin reading is never shown as a plan's gaps."""
+
+    words: int  # in the whole plan, tables included
+    measure_words: int  # in the chapters measures were found in
+    chapters: tuple[ChapterReading, ...]
+    layouts: tuple[tuple[str, int], ...]  # (layout, measures read from it), most first
+    warnings: tuple[ExtractionWarning, ...] = ()
+
+    @property
+    def uncertain(self) -> bool:
+        """True when "Mangler" may mean "not found by the tool" rather than "not in the plan"."""
+        return bool(self.warnings)
+
+    @property
+    def measure_share(self) -> float:
+        return self.measure_words / self.words if self.words else 0.0
+
+
 # --- the Byråd's strategy -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -149,7 +190,7 @@ class Settings:
     include_title: bool = True  # embed "Goal title: measure text" rather than the text alone
     include_heading: bool = False  # embed the Byråd list heading with each tiltak
     recase_titles: bool = True  # goal titles in capitals put in sentence case before embedding
-    paraphrases: bool = True  # also compare with plain-language wordings of each tiltak (alignment/data/tiltak_omskrivinger.yaml)
+    paraphrases: bool = True  # also compare with plain-language wordings of each tiltak (data/tiltak_omskrivinger.yaml)
     ocr_repair: bool = True  # repair OCR'd Norwegian (only in plans that look OCR'd)
     candidates: int = 3  # measures shown per tiltak for a reviewer to pick from, whatever the verdict
 
@@ -374,6 +415,7 @@ class Analysis:
     model: str
     settings: Settings
     review: Optional[ReviewOutcome] = None
+    extraction: Optional[ExtractionAccount] = None
 
     def verdict(self, tiltak_id: str) -> TiltakVerdict:
         return next(v for v in self.verdicts if v.tiltak.id == tiltak_id)

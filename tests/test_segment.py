@@ -13,7 +13,8 @@ from .conftest import FROGNER
 
 
 def test_readers_are_named_and_ordered_most_specific_first():
-    assert READER_NAMES == ("tabeller", "flate-tabeller", "ocr-kolonner", "nummerert", "utviklingslister", "punktlister")
+    assert READER_NAMES == ("tabeller", "flate-tabeller", "ocr-kolonner", "nummerert", "utviklingslister", "punktlister",
+                            "prosa")
     assert all(reader.layout for reader in READERS)
 
 
@@ -25,7 +26,7 @@ def test_measures_are_numbered_in_document_order():
 
 def test_a_reader_can_be_left_out_by_name():
     document = read_document(FROGNER)
-    assert extract_measures(document, without=frozenset({"flate-tabeller"})) == ()
+    assert extract_measures(document, without=frozenset({"flate-tabeller", "prosa"})) == ()
     assert extract_measures(document, without=frozenset({"punktlister"})) == extract_measures(document)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from ..records import STATUSES, Analysis, Comparison, Measure, MeasureCheck, MeasureMatch, ReviewOutcome, TiltakVerdict
+from ..records import (STATUSES, Analysis, Comparison, ExtractionAccount, Measure, MeasureCheck, MeasureMatch,
+                       ReviewOutcome, TiltakVerdict)
 
 
 def analysis_json(analysis: Analysis) -> dict:
@@ -17,6 +18,7 @@ def analysis_json(analysis: Analysis) -> dict:
         "plan": {"name": document.name, "source": document.source, "format": document.format},
         "model": analysis.model,
         "summary": {s: getattr(analysis.summary.counts, s) for s in STATUSES} | {"measures": len(analysis.measures)},
+        "extraction": extraction_json(analysis.extraction),
         "tiltak": [verdict_json(v, analysis.review) for v in analysis.verdicts],
         "measures": [_measure_json(m, c) for m, c in zip(analysis.matches, analysis.measure_checks)],
         "checklist": [
@@ -37,6 +39,24 @@ def analysis_json_text(analysis: Analysis) -> str:
 
 def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def extraction_json(account: ExtractionAccount | None) -> dict | None:
+    """How the plan was read: its chapters as measures or background, and the warnings every output repeats."""
+    if account is None:
+        return None
+    return {
+        "words": account.words,
+        "measure_words": account.measure_words,
+        "uncertain": account.uncertain,
+        "warnings": [{"code": w.code, "message": w.message} for w in account.warnings],
+        "layouts": [{"layout": layout, "measures": count} for layout, count in account.layouts],
+        "chapters": [
+            {"heading": c.heading, "role": c.role, "line": c.line, "page": c.page, "words": c.words,
+             "measures": c.measures, "unread_commitments": c.unread_commitments}
+            for c in account.chapters
+        ],
+    }
 
 
 def verdict_json(verdict: TiltakVerdict, review: ReviewOutcome | None) -> dict:
@@ -92,7 +112,9 @@ def comparison_json_text(comparison: Comparison) -> str:
     data = {
         "districts": [
             {"name": d.name, "source": d.analysis.document.source, "report": d.report_file,
-             "summary": {s: getattr(d.analysis.summary.counts, s) for s in STATUSES}}
+             "summary": {s: getattr(d.analysis.summary.counts, s) for s in STATUSES},
+             "extraction_warnings": [w.message for w in d.analysis.extraction.warnings]
+             if d.analysis.extraction else []}
             for d in comparison.districts
         ],
         "failures": [{"source": f.source, "message": f.message} for f in comparison.failures],

@@ -1,7 +1,7 @@
 from alignment.ingest import read_document
 from alignment.segment.tables import read_tables
 
-from ..builders import make_docx, make_pdf
+from ..builders import make_action_docx, make_action_pdf, make_docx, make_pdf
 
 
 def test_docx_table_rows_are_measures(tmp_path):
@@ -36,3 +36,46 @@ def test_markdown_pipe_table_rows_are_measures(tmp_path):
     measures = read_tables(read_document(path))
     assert [(m.title, m.text, m.ansvar, m.section) for m in measures] == [
         ("Tilby HAP", "Bydelen skal tilby HAP til unge", ["HBU", "NAV"], "4 Tidlig innsats")]
+
+
+# --- action tables: merged cells, two measures in a cell, tables over several pages ---------------------------
+
+def _rows(measures):
+    return [(m.group, m.title, m.text, m.ansvar, m.frist) for m in measures]
+
+
+EXPECTED_ACTION = [
+    ("Forebygging", "Færre unge ruser seg", "Etablere foreldrekurs om cannabis for foreldre på 8. trinn.", ["HBU"], "2025"),
+    ("Forebygging", "Færre unge ruser seg", "Tilby samtale med ruskonsulent til unge som tas med narkotika.", ["SLT"], "2025"),
+    ("Forebygging", "Færre unge ruser seg", "Opprette en fast kontakt for politiet i bydelen.", ["SLT"], "2025"),
+    ("Forebygging", "Flere får hjelp tidlig", "Videreføre åpen helsestasjon for ungdom.", ["HBU"], "2026"),
+    ("Bolig", "Alle har et trygt hjem", "Kjøpe ti nye kommunale boliger.", ["Boligkontoret"], "2027"),
+    ("Bolig", "Alle har et trygt hjem", "Prøve ut vakttelefon for beboere.", ["Bo-oppfølging"], "2026"),
+]
+
+
+def test_a_word_action_table_with_merged_cells_reads_every_row(tmp_path):
+    assert _rows(read_tables(read_document(make_action_docx(tmp_path / "plan.docx")))) == EXPECTED_ACTION
+
+
+def test_a_pdf_action_table_with_spans_reads_the_same(tmp_path):
+    assert _rows(read_tables(read_document(make_action_pdf(tmp_path / "plan.pdf")))) == EXPECTED_ACTION
+
+
+def test_a_table_over_several_pages_is_one_table(tmp_path):
+    measures = read_tables(read_document(make_action_pdf(tmp_path / "plan.pdf", repeat=8)))
+    assert len(measures) == 8 * len(EXPECTED_ACTION)
+    assert len({m.page for m in measures}) > 1 and {m.layout for m in measures} == {"tabell 1"}
+    assert _rows(measures[-len(EXPECTED_ACTION):]) == EXPECTED_ACTION
+
+
+def test_a_row_broken_across_a_page_is_put_back_together(tmp_path):
+    measures = read_tables(read_document(make_action_pdf(tmp_path / "plan.pdf", split_at=4)))
+    assert [m.text for m in measures] == [row[2] for row in EXPECTED_ACTION]
+    assert measures[4].ansvar == ["Boligkontoret"]
+
+
+def test_a_cell_with_one_measure_over_two_lines_stays_one(tmp_path):
+    rows = [("Mål", "Tiltak", "Ansvar"), ("Bedre hjelp", "Bydelen skal tilby HAP til unge\nog voksne i bydelen.", "HBU")]
+    measures = read_tables(read_document(make_docx(tmp_path / "plan.docx", rows=rows)))
+    assert [m.text for m in measures] == ["Bydelen skal tilby HAP til unge og voksne i bydelen."]

@@ -4,7 +4,7 @@ KoRus's guide (alignment/data/sources/korus_veileder.txt) asks for local figures
 goals tied to the Byråd's, responsible units and deadlines, user
 involvement, relatives, cooperation, follow-up and revision, economic
 consequences. The items and the words that show each of them live in
-alignment/data/korus_sjekkliste.yaml so KoRus can edit them without touching code.
+data/korus_sjekkliste.yaml (in the package when installed) so KoRus can edit them without touching code.
 """
 
 from __future__ import annotations

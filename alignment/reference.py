@@ -123,7 +123,7 @@ def _statements(raw: object, key: str, fail) -> list[Statement]:
 
 
 def load_paraphrases(tiltak_ids: list[str], path: str | Path | None = None) -> dict[str, list[str]]:
-    """Plain-language wordings per tiltak (alignment/data/tiltak_omskrivinger.yaml), checked against the tiltak ids."""
+    """Plain-language wordings per tiltak (data/tiltak_omskrivinger.yaml), checked against the tiltak ids."""
     path = Path(path) if path else data_path(PARAPHRASES)
     raw = read_data_yaml(path, "omskrivingene av Byrådets tiltak")
     if not isinstance(raw, dict):

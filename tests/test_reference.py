@@ -1,8 +1,13 @@
+from pathlib import Path
+
 import pytest
 import yaml
 
+from alignment import reference as reference_module
 from alignment.errors import ReferenceDataError
 from alignment.reference import default_reference_path, load_reference
+
+from .conftest import ROOT
 
 
 def test_bundled_reference_has_the_36_tiltak():
@@ -76,3 +81,19 @@ def test_paraphrases_cover_every_tiltak_and_are_checked(tmp_path):
     bad.write_text('"9.9 Z":\n  - "tekst"\n', encoding="utf-8")
     with pytest.raises(ReferenceDataError, match="tiltak '9.9 Z': ukjent id"):
         load_paraphrases(ids, bad)
+
+
+def test_the_default_reference_is_the_top_level_file_byte_for_byte(monkeypatch):
+    """data/byraad_tiltak.yaml is the one copy to edit: load_reference() with no path reads its bytes, from there."""
+    top = ROOT / "data" / "byraad_tiltak.yaml"
+    real, read = reference_module.read_regular_file, []
+
+    def spy(path, limit):
+        data = real(path, limit)
+        read.append((Path(path).resolve(), data))
+        return data
+
+    monkeypatch.setattr(reference_module, "read_regular_file", spy)
+    assert default_reference_path() == top
+    assert load_reference() == load_reference(top)
+    assert read == [(top.resolve(), top.read_bytes())] * 2

@@ -1,4 +1,7 @@
-"""The package carries its data: found through importlib.resources, and still there after a wheel install."""
+"""The package carries its data: found through importlib.resources, and still there after a wheel install.
+
+The YAML files people edit (TOP_LEVEL) live once, in the repository's data/; the build copies them into the package.
+"""
 
 import json
 import shutil
@@ -11,34 +14,49 @@ import pytest
 from click.testing import CliRunner
 
 from alignment.cli import main
-from alignment.resources import CHECKLIST, EXAMPLES, PARAPHRASES, REFERENCE, SOURCES, data_path, example_plans
+from alignment.resources import (CHECKLIST, EXAMPLES, PARAPHRASES, REFERENCE, SOURCES, TOP_LEVEL, data_path,
+                                 example_plans)
 
 from .conftest import FROGNER, ROOT
 
 
 def test_every_data_file_is_inside_the_package():
     package = ROOT / "alignment"
-    for name in (REFERENCE, PARAPHRASES, CHECKLIST, *SOURCES, *EXAMPLES):
+    for name in (*SOURCES, *EXAMPLES):
         path = data_path(name)
         assert path.is_file() and package in path.parents, name
     assert [p.name for p in example_plans()] == ["frogner.txt", "alna.txt"]
 
 
+def test_the_edited_data_files_are_read_from_the_top_level_and_kept_nowhere_else():
+    """In a checkout (the editable install) data/<name> is the file read; the package holds no second copy."""
+    assert set(TOP_LEVEL) == {REFERENCE, PARAPHRASES, CHECKLIST}
+    assert sorted(p.name for p in (ROOT / "data").glob("*.yaml")) == sorted(TOP_LEVEL)  # what setup.py copies
+    for name in TOP_LEVEL:
+        assert data_path(name) == ROOT / "data" / name, name
+        assert not list((ROOT / "alignment").rglob(name)), f"a second copy of {name} inside alignment/"
+
+
 @pytest.fixture(scope="module")
 def wheel_install(tmp_path_factory):
-    """A wheel built from a copy of the source, installed into a fresh virtual environment.
+    """A wheel built from an sdist of a copy of the source, installed into a fresh virtual environment.
 
+    The wheel is built from the sdist, as `python -m build` does, so both must carry the top-level data/*.yaml.
     The environment borrows the project's installed dependencies (torch and the rest) through a .pth
     file, which adds their folder without running the project's own editable-install hook.
     """
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
     shutil.copytree(ROOT / "alignment", source / "alignment", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md", *(f"data/{name}" for name in TOP_LEVEL)):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
+    sdist = subprocess.run([sys.executable, "-c", "import sys; from setuptools import build_meta; "
+                            "print(build_meta.build_sdist(sys.argv[1]))", str(work / "sdist")],
+                           cwd=source, check=True, capture_output=True, text=True).stdout.splitlines()[-1]
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-qq"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), str(source)],
-                   check=True, capture_output=True)
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"),
+                    str(work / "sdist" / sdist)], check=True, capture_output=True)
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -62,6 +80,17 @@ def test_the_installed_package_is_the_wheel_not_the_source(wheel_install):
     where = subprocess.check_output([str(venv / "bin" / "python"), "-c", "import alignment; print(alignment.__file__)"],
                                     cwd=elsewhere, text=True).strip()
     assert Path(where).is_relative_to(venv)
+
+
+def test_the_wheel_carries_the_top_level_data_byte_for_byte(wheel_install):
+    """The installed package's tiltak, rewordings and checklist are the repository's data/*.yaml, unchanged."""
+    venv, elsewhere = wheel_install
+    script = "import sys; from alignment.resources import data_path; print(*map(data_path, sys.argv[1:]), sep='\\n')"
+    paths = subprocess.check_output([str(venv / "bin" / "python"), "-c", script, *TOP_LEVEL],
+                                    cwd=elsewhere, text=True).splitlines()
+    for name, installed in zip(TOP_LEVEL, map(Path, paths), strict=True):
+        assert installed.is_relative_to(venv) and installed.parent.name == "data", installed
+        assert installed.read_bytes() == (ROOT / "data" / name).read_bytes(), name
 
 
 def test_wheel_installed_extract_runs_outside_the_repository(wheel_install):

@@ -223,7 +223,8 @@ def _summary(document, analysis: Analysis, who: Assessment) -> None:
     sentences = [
         f"Planen tar helt eller delvis opp {counts.covered + counts.partial} av Byrådets {counts.total} tiltak: "
         f"{counts.covered} er dekket og {counts.partial} delvis dekket."
-        + (f" De øvrige {counts.missing} er ikke tatt opp." if counts.missing else "")
+        + (f" De øvrige {counts.missing} {'ble ikke funnet' if _uncertain(analysis) else 'er ikke tatt opp'}."
+           if counts.missing else "")
     ]
     district, city = analysis.summary.by_owner
     if district.total:
@@ -245,10 +246,20 @@ def _summary(document, analysis: Analysis, who: Assessment) -> None:
         sentences.append("Verktøyet fant ingen tiltak i planen, så alle Byrådets tiltak står som manglende; "
                          "se over at det er riktig fil.")
     document.add_paragraph(" ".join(sentences))
+    if _uncertain(analysis) and analysis.measures:
+        warnings = " ".join(clean(w.message) for w in analysis.extraction.warnings)
+        document.add_paragraph(
+            f"Verktøyet kan ha lest planen ufullstendig. {warnings} Tiltak som står som manglende i dette brevet, er "
+            "ikke funnet av verktøyet; det betyr ikke nødvendigvis at planen mangler dem.").runs[0].bold = True
     if not who.reviewed:
         document.add_paragraph(
             "Vurderingene i dette brevet er gjort maskinelt og er ikke gjennomgått av en rådgiver. "
             "Les dem som et utgangspunkt, ikke som KoRus' vurdering.").runs[0].italic = True
+
+
+def _uncertain(analysis: Analysis) -> bool:
+    """The extraction may have missed measures: a "missing" then means "not found", and the letter says so."""
+    return bool(analysis.extraction and analysis.extraction.uncertain)
 
 
 def _asked(analysis: Analysis) -> list[TiltakVerdict]:
@@ -267,7 +278,8 @@ def _to_consider(document, analysis: Analysis, who: Assessment) -> None:
     document.add_paragraph(
         "Dette er Byrådets tiltak som bydelen har ansvar for alene eller sammen med byen, og som planen ikke tar opp, "
         f"eller bare delvis tar opp. {request}")
-    for status, heading in (("missing", "Mangler i planen"), ("partial", "Delvis dekket i planen")):
+    missing = "Ikke funnet i planen" if _uncertain(analysis) else "Mangler i planen"
+    for status, heading in (("missing", missing), ("partial", "Delvis dekket i planen")):
         verdicts = [v for v in asked if v.status == status]
         if verdicts:
             document.add_heading(f"{heading} ({len(verdicts)})", level=2)

@@ -41,6 +41,8 @@ _GOAL_PHRASES = ("mal for", "mal og prioriteringer", "malsettinger", "hovedmal",
 _MEASURE_WORDS = ("tiltak", "handlingsdel", "handlingsplan for", "innsatsomrade", "handlinger", "vi vil", "satsing")
 MAX_NUMBERED_HEADINGS = 600  # beyond this, every numbered line counts as a heading (the order check is quadratic)
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|\t)\s*\d+\s*$")
+_TOC_ENTRY = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+\D.*\s\d{1,3}\s*$")  # "5 Forebygging 12"
+MIN_CONTENTS_RUN = 6  # a table of contents lists more headings in a row than a chapter opens with
 _PAGE_FURNITURE = re.compile(r"^\s*(?:side\s+)?\d{1,3}(?:\s*(?:av|/)\s*\d{1,3})?\s*$", re.IGNORECASE)
 
 
@@ -60,18 +62,41 @@ class Chapter:
 
 
 def heading_level(line: Line, heading: str) -> int:
-    if line.heading_level:
-        return line.heading_level
-    number = re.match(r"\s*(\d{1,2}(?:\.\d{1,2})*)", heading)
-    return number.group(1).count(".") + 1 if number else 1
+    """A numbered heading's depth ("5.2" is 2), whatever its style; else the style's level.
+
+    A plan's numbers are the one scheme its headings agree on: a PDF's type sizes or a
+    Word style may put "1 Innledning" at another level than "8 Oppfølging".
+    """
+    number = re.match(r"\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s", heading)
+    if number:
+        return number.group(1).count(".") + 1
+    return line.heading_level or 1
 
 
 def chapter_heading(line: Line) -> str | None:
     """The line's text if it opens a chapter (not a table of contents' entry, not a page number)."""
     heading = heading_of(line)
-    if heading is None or _TOC_LEADER.search(heading):
+    if heading is None or _TOC_LEADER.search(heading) or _TOC_ENTRY.match(heading):
         return None
     return heading
+
+
+def _contents_runs(lines: tuple[Line, ...], candidates: list[tuple[int, str]]) -> set[int]:
+    """Headings listed one after another with no text between them, four or more: a table of contents."""
+    listed: set[int] = set()
+    run: list[int] = []
+    for k, (index, _) in enumerate(candidates):
+        previous = candidates[k - 1][0] if k else None
+        between = lines[previous + 1:index] if previous is not None else ()
+        if run and not any(line.text.strip() and not is_page_furniture(line) for line in between):
+            run.append(index)
+        else:
+            if len(run) >= MIN_CONTENTS_RUN:
+                listed.update(run)
+            run = [index]
+    if len(run) >= MIN_CONTENTS_RUN:
+        listed.update(run)
+    return listed
 
 
 def is_page_furniture(line: Line) -> bool:
@@ -129,6 +154,8 @@ def split_chapters(document: Document) -> list[Chapter]:
     """Every chapter in order, with the text before the first heading as a chapter of its own."""
     lines = document.lines
     candidates = [(index, heading) for index, line in enumerate(lines) if (heading := chapter_heading(line))]
+    contents = _contents_runs(lines, candidates)
+    candidates = [(index, heading) for index, heading in candidates if index not in contents]
     numbered = [(k, number) for k, (index, heading) in enumerate(candidates)
                 if (number := _section_number(lines[index], heading)) is not None]
     rows = [candidates[k][0] for k, _ in numbered]

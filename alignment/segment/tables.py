@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..records import Document, Table
 from ..textnorm import fold, join_lines
 from .chapters import chapter_heading, is_page_furniture
-from .commitments import is_action_line, read_commitment
+from .commitments import is_action_line, read_commitment, split_sentences
 from .draft import MeasureDraft
 from .patterns import BULLET_MARK, section_before, split_units
 
@@ -158,11 +158,18 @@ def split_cell(text: str) -> list[str]:
             items[-1] = join_lines([items[-1], body])
         else:
             items.append(body)
-    if len(items) > 1 and all(_starts_measure(item) or BULLET_MARK.match(item) for item in items[1:]):
-        return items
-    if len(items) > 1 and any(BULLET_MARK.match(line) for line in lines):
-        return items
-    return [join_lines(lines)] if lines else []
+    if len(items) > 1 and (all(_starts_measure(item) for item in items[1:])
+                           or any(BULLET_MARK.match(line) for line in lines)):
+        return [piece for item in items for piece in _sentences_as_measures(item)]
+    return _sentences_as_measures(join_lines(lines)) if lines else []
+
+
+def _sentences_as_measures(text: str) -> list[str]:
+    """'Etablere X. Tilby Y.' in one cell is two measures; a sentence that explains the one before is not."""
+    sentences = split_sentences(text)
+    if len(sentences) > 1 and all(_starts_measure(sentence) for sentence in sentences):
+        return sentences
+    return [text]
 
 
 def _starts_measure(text: str) -> bool:

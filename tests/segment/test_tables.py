@@ -79,3 +79,12 @@ def test_a_cell_with_one_measure_over_two_lines_stays_one(tmp_path):
     rows = [("Mål", "Tiltak", "Ansvar"), ("Bedre hjelp", "Bydelen skal tilby HAP til unge\nog voksne i bydelen.", "HBU")]
     measures = read_tables(read_document(make_docx(tmp_path / "plan.docx", rows=rows)))
     assert [m.text for m in measures] == ["Bydelen skal tilby HAP til unge og voksne i bydelen."]
+
+
+def test_a_cell_with_two_action_sentences_is_two_measures(tmp_path):
+    rows = [("Mål", "Tiltak", "Ansvar"),
+            ("Bedre hjelp", "Etablere en pårørendegruppe. Tilby kurs i mestring for pårørende.", "HBU"),
+            ("Trygg bolig", "Kjøpe tolv boliger. Dette skal skje i samarbeid med Boligbygg.", "BK")]
+    measures = read_tables(read_document(make_docx(tmp_path / "plan.docx", rows=rows)))
+    assert [m.text for m in measures] == ["Etablere en pårørendegruppe.", "Tilby kurs i mestring for pårørende.",
+                                          "Kjøpe tolv boliger. Dette skal skje i samarbeid med Boligbygg."]

@@ -101,6 +101,11 @@ def _causes(exc: BaseException) -> list:
 def _pdf_page(page, page_number: int, lines: list[list], tables: list[list]) -> None:
     """Text lines outside tables, and tables placed after the lines above them on the page."""
     found = page.find_tables()
+    if found:
+        # A row split at a page break has no rule under it, and pdfplumber would drop it (text and all):
+        # rule off every table at the top and bottom of its box.
+        edges = sorted({round(edge, 2) for table in found for edge in _vertical_extent(page, table.bbox)})
+        found = page.find_tables({"explicit_horizontal_lines": edges})
     boxes = [table.bbox for table in found]
 
     def outside_tables(obj) -> bool:
@@ -162,6 +167,14 @@ def _pdf_line_level(line: dict, words: str, body: float) -> int:
     return 3 if bold and size >= 0.95 * body and not words.endswith(":") else 0
 
 
+def _vertical_extent(page, bbox) -> tuple[float, float]:
+    """Top and bottom of the table's column rules, which run on past a row that has no rule under it."""
+    x0, top, x1, bottom = bbox
+    rules = [edge for edge in page.vertical_edges
+             if x0 - 1 <= edge["x0"] <= x1 + 1 and edge["top"] <= bottom + 1 and edge["bottom"] >= top - 1]
+    return (min([top, *(edge["top"] for edge in rules)]), max([bottom, *(edge["bottom"] for edge in rules)]))
+
+
 def _docx(data: bytes) -> dict:
     import zipfile
 
@@ -218,6 +231,16 @@ def _docx_heading_level(paragraph) -> int:
     return 0
 
 
+def _docx_cell_text(cell) -> str:
+    """A cell's paragraphs, one a line; a list item keeps a bullet, so a cell of two listed measures reads as two."""
+    lines = []
+    for paragraph in cell.paragraphs:
+        text = paragraph.text.strip()
+        if text:
+            lines.append(f"• {text}" if _docx_is_list_item(paragraph) and not text.startswith("•") else text)
+    return "\n".join(lines)
+
+
 def _docx_table_rows(table) -> list[list[str]]:
     """Cell texts per row, one per grid column, so a column means the same in every row.
 
@@ -228,7 +251,7 @@ def _docx_table_rows(table) -> list[list[str]]:
     for row in table.rows:
         cells, seen = [], set()
         for cell in row.cells:
-            cells.append("" if id(cell._tc) in seen else cell.text.strip())
+            cells.append("" if id(cell._tc) in seen else _docx_cell_text(cell))
             seen.add(id(cell._tc))
         rows.append(cells)
     return rows

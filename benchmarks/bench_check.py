@@ -15,8 +15,15 @@ Prints, as medians over --repeat runs:
 - batch: every bundled plan and draft in one process, one model load;
 - peak memory (max RSS) of the cold and warm runs, from /usr/bin/time -v.
 
+With --extraction it prints instead, for a short table plan (Frogner), a 7-page prose plan (Bekkedal) and a
+60-page prose plan made from Bekkedal (its chapters repeated, each copy's sentences made distinct so nothing is
+encoded twice): pages, words, the measures found (the plan's texts to encode), the extraction time, the encoding
+time (model loaded before, no cache), the peak RSS of that process, and a cold CLI `check` (empty cache) with its
+ratio to Frogner's. Issue budget: the 7-page prose plan at most 1.5x Frogner's cold check, the 60-page one under
+2 minutes.
+
 Run: .venv/bin/python benchmarks/bench_check.py [--plan alignment/data/examples/frogner.txt] [--repeat 3]
-     [--only-backends]
+     [--only-backends] [--extraction]
 """
 
 from __future__ import annotations
@@ -118,6 +125,77 @@ def backend_table(plan: Path, repeat: int, out: Path) -> None:
               f"{m['first check']:>11.2f}s {torch['first check'] / m['first check']:>8.2f}x")
 
 
+EXTRACTION_COST = """
+import resource, sys, time
+t0 = time.perf_counter()
+from alignment.ingest import read_document
+from alignment.segment import extract_measures
+from alignment.segment.account import document_words
+from alignment.embed import Embedder
+from alignment.match import measure_text
+document = read_document(sys.argv[1])
+measures = extract_measures(document)
+t1 = time.perf_counter()
+embedder = Embedder(use_cache=False)
+embedder.load()
+t2 = time.perf_counter()
+embedder.encode([measure_text(m) for m in measures], "STS")
+t3 = time.perf_counter()
+pages = max((line.page or 0) for line in document.lines) or round(document_words(document) / 450)
+print(f"{pages} {document_words(document)} {len(measures)} {t1 - t0:.3f} {t3 - t2:.3f} "
+      f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+"""
+
+
+def long_prose_plan(source: Path, target: Path, copies: int = 9) -> Path:
+    """A long prose plan: the source's chapters `copies` times, as Markdown, every copy's commitments distinct."""
+    import re as regex
+
+    from alignment.ingest import read_document
+
+    lines = read_document(source).lines
+    out = ["# Bydel Langdal – ruspolitisk handlingsplan", ""]
+    for copy in range(1, copies + 1):
+        for line in lines:
+            text = line.text.strip()
+            if not text or regex.fullmatch(r"(?:side\s+)?\d+(?:\s*(?:av|/)\s*\d+)?", text, regex.IGNORECASE):
+                continue
+            if line.heading_level:
+                number = regex.match(r"(\d+(?:\.\d+)*)\s+(.*)", text)
+                title = f"{copy}.{number.group(1)} {number.group(2)}" if number else text
+                out += ["", f"{'#' * min(1 + (title.count('.') or 1), 4)} {title}", ""]
+            else:
+                out.append(regex.sub(r"\b(skal|vil)\b", rf"\1 i delområde {copy}", text))
+    target.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return target
+
+
+def extraction_table(repeat: int, out: Path) -> None:
+    """Extraction and encoding cost against the plan's size, and cold checks against Frogner's."""
+    prose = ROOT / "data/eval/drafts/bekkedal.pdf"
+    plans = [("tabellplan (Frogner)", PLANS[0]), ("prosaplan, 7 sider (Bekkedal)", prose),
+             ("prosaplan, lang (Bekkedal x9)", long_prose_plan(prose, out / "langdal.md"))]
+    print(f"{'plan':<32} {'sider':>5} {'ord':>6} {'tiltak':>6} {'uttrekk':>8} {'koding':>8} {'RSS':>7} "
+          f"{'kald check':>11} {'mot Frogner':>12}")
+    baseline = None
+    for label, plan in plans:
+        rows, checks = [], []
+        for _ in range(repeat):
+            env = dict(os.environ, ALIGNMENT_CACHE=tempfile.mkdtemp(prefix="bench-cache-"))
+            rows.append(subprocess.run([sys.executable, "-c", EXTRACTION_COST, str(plan)], capture_output=True,
+                                       text=True, check=True, env=env).stdout.split())
+            env = dict(os.environ, ALIGNMENT_CACHE=tempfile.mkdtemp(prefix="bench-cache-"))
+            checks.append(timed_command([ALIGNMENT, "check", str(plan), "--out", str(out)], env)[0])
+        pages, words, measures = (int(v) for v in rows[0][:3])
+        extraction = statistics.median(float(r[3]) for r in rows)
+        encoding = statistics.median(float(r[4]) for r in rows)
+        rss = statistics.median(int(r[5]) for r in rows) / 1024
+        check = statistics.median(checks)
+        baseline = baseline or check
+        print(f"{label:<32} {pages:>5} {words:>6} {measures:>6} {extraction:>7.2f}s {encoding:>7.2f}s {rss:>5.0f}MB "
+              f"{check:>10.2f}s {check / baseline:>11.2f}x")
+
+
 def stage_times(plan: Path) -> dict[str, float]:
     """Seconds per stage in one process with an empty cache."""
     from alignment.embed import Embedder
@@ -163,8 +241,12 @@ def main() -> None:
     parser.add_argument("--plan", type=Path, default=PLANS[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only-backends", action="store_true", help="print the backend table alone")
+    parser.add_argument("--extraction", action="store_true", help="print the extraction cost table alone")
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    if args.extraction:
+        extraction_table(args.repeat, out)
+        return
     backend_table(args.plan, args.repeat, out)
     if args.only_backends:
         return

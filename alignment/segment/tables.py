@@ -116,13 +116,15 @@ def _measures_from_table(document: Document, table: _LogicalTable) -> list[Measu
             measures.append(
                 MeasureDraft(
                     section=section,
-                    title=above["title"] or above["area"],
+                    # the area ("Forebygging") as the title when the table has one: a goal sentence shared
+                    # by several rows pulls them all towards the same tiltak (storskog: 0.86 → 0.75 with the goal)
+                    title=above["area"] or above["title"],
                     text=piece,
                     ansvar=split_units(cell("ansvar")),
                     line=line_number,
                     page=part.page,
                     layout=f"tabell {table.first.index}",
-                    group=above["area"] if above["title"] else "",
+                    group=above["title"] if above["area"] else "",
                     frist=cell("frist"),
                     row=row_number,
                 )

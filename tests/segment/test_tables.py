@@ -41,7 +41,7 @@ def test_markdown_pipe_table_rows_are_measures(tmp_path):
 # --- action tables: merged cells, two measures in a cell, tables over several pages ---------------------------
 
 def _rows(measures):
-    return [(m.group, m.title, m.text, m.ansvar, m.frist) for m in measures]
+    return [(m.title, m.group, m.text, m.ansvar, m.frist) for m in measures]
 
 
 EXPECTED_ACTION = [
@@ -88,3 +88,34 @@ def test_a_cell_with_two_action_sentences_is_two_measures(tmp_path):
     measures = read_tables(read_document(make_docx(tmp_path / "plan.docx", rows=rows)))
     assert [m.text for m in measures] == ["Etablere en pårørendegruppe.", "Tilby kurs i mestring for pårørende.",
                                           "Kjøpe tolv boliger. Dette skal skje i samarbeid med Boligbygg."]
+
+
+def test_a_pdf_row_without_a_rule_under_it_is_read(tmp_path):
+    """A row cut by a page break has no bottom rule; its text must not vanish with it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    rows = [["Mål", "Tiltak", "Ansvar"], ["Bedre hjelp", "Tilby HAP til unge.", "HBU"],
+            ["Trygg bolig", "Kjøpe tolv nye boliger.", "BK"]]
+    style = TableStyle([("LINEABOVE", (0, 0), (-1, -1), 0.5, "black"), ("LINEBEFORE", (0, 0), (-1, -1), 0.5, "black"),
+                        ("LINEAFTER", (-1, 0), (-1, -1), 0.5, "black")])
+    path = tmp_path / "plan.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build([Table(rows, colWidths=[120, 260, 80], style=style)])
+    assert [m.text for m in read_tables(read_document(path))] == ["Tilby HAP til unge.", "Kjøpe tolv nye boliger."]
+
+
+def test_listed_measures_in_a_word_cell_are_one_measure_each(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Tiltak", "Ansvar"
+    cell = table.cell(1, 0)
+    cell.text = "Alle som tar kontakt, får time innen 14 dager."
+    cell.add_paragraph("Hver bruker får én fast kontaktperson.", style="List Bullet")
+    cell.paragraphs[0].style = document.styles["List Bullet"]
+    table.cell(1, 1).text = "NAV"
+    document.save(tmp_path / "plan.docx")
+    measures = read_tables(read_document(tmp_path / "plan.docx"))
+    assert [m.text for m in measures] == ["Alle som tar kontakt, får time innen 14 dager.",
+                                          "Hver bruker får én fast kontaktperson."]

@@ -38,7 +38,8 @@ _UNIT_SUFFIXES = (
 )
 _UNIT_STEMS = ("tjeneste", "kontor", "avdeling", "enhet", "stasjon", "senter", "sentral", "klubb", "konsulent",
                "koordinator", "rådgiver", "barnevern", "bydelsdirektør", "bydelsoverlege", "utekontakt", "booppfølg",
-               "bo-oppfølg", "psykolog", "sykepleier")
+               "bo-oppfølg", "psykolog", "sykepleier", "team", "spesialist", "veileder", "terapeut", "miljøarbeider",
+               "medarbeider", "ansatte")
 _UNIT_NAMES = frozenset("nav salto sltf hbu ttj mof ke bv bh hjt ht bu hof".split())
 # The city and the state: when one of them is the actor, the plan only reports their initiative.
 _OTHER_ACTORS = re.compile(
@@ -59,9 +60,9 @@ _GOAL_STARTS = re.compile(
 # A person who receives a service, as the subject of a promise: "Alle brukere skal få tilbud om …".
 _BENEFICIARY = re.compile(r"^(?:alle|enhver|hver|barn|unge|ungdom|brukere|pårørende|foreldre|innbyggere|personer|"
                           r"de\s+som|den\s+som|familier|eldre)\b", re.IGNORECASE)
-_SERVICE_PROMISE = re.compile(r"^(?:få|ha|motta|tilbys|gis)\s+(?:et?\s+|en\s+)?(?:tilbud|hjelp|oppfølging|tilgang|"
-                              r"fast|egen|individuell|informasjon|veiledning|plass|bolig|kontaktperson|time|samtale)",
-                              re.IGNORECASE)
+_SERVICE_PROMISE = re.compile(r"\b(?:få|ha|motta|tilbys|gis)\s+(?:[\wæøåé-]+\s+){0,2}(?:tilbud|hjelp|oppfølging|tilgang|"
+                              r"fast|egen|individuell|informasjon|veiledning|plass|bolig|kontaktperson|koordinator|"
+                              r"time|samtale|opplæring|kurs|behandling|avlastning|støtte)", re.IGNORECASE)
 
 # Infinitives that open an action line ("Etablere et foreldrekurs"), beside any verb in -ere.
 ACTION_VERBS = frozenset(
@@ -72,7 +73,8 @@ ACTION_VERBS = frozenset(
     "samarbeide samle samordne satse sette sikre skape skaffe skolere spre starte styrke støtte synliggjøre "
     "ta tilby tilrettelegge tydeliggjøre undersøke utarbeide utforme utløse utprøve utrede utvide utvikle "
     "vurdere øke åpne arbeide bistå endre engasjere finne fange inkludere kvalitetssikre lære mobilisere motivere "
-    "nå oppdatere planlegge rydde sørge tilpasse trygge veilede".split())
+    "nå oppdatere planlegge rydde sørge tilpasse trygge veilede innhente inngå kjøpe leie ansette bemanne lære "
+    "gjennomgå etterspørre ivareta koordinere organisere tilrettelegge videreutdanne".split())
 _INFINITIVE_START = re.compile(r"^(?:å\s+)?([a-zæøå]+)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"^[a-zæøå]{3,}es$")
 
@@ -136,46 +138,27 @@ def _is_unit_word(word: str) -> bool:
     return lower.endswith(_UNIT_SUFFIXES) or any(stem in lower for stem in _UNIT_STEMS)
 
 
-def _actor_after(rest: str) -> str:
-    """The subject that follows the modal in inverted order ('… vil bydelen etablere …')."""
-    words = _words(rest)[:6]
-    taken: list[str] = []
-    for word in words:
-        lower = word.lower()
-        if taken and (lower in ACTION_VERBS or lower in ("også", "i", "fortsatt", "videre", "blant", "derfor", "ikke",
-                                                          "sammen", "samarbeide", "innen", "nå")):
-            break
-        if lower in ("og",) and taken:
-            taken.append(word)
-            continue
-        taken.append(word)
-        if _DISTRICT.match(word) or lower == "det" or lower.endswith(_UNIT_SUFFIXES):
-            if lower in ("bydel",):
-                continue
-            break
-    return " ".join(taken)
-
-
+_PREPOSITIONS = frozenset("i på med for til av om fra ved mot hos under over etter før mellom innen blant gjennom "
+                          "uten rundt langs via per som en et ei den det de og eller samt".split())
+_ADVERBS = frozenset("også fortsatt videre derfor dessuten sammen ikke alltid særlig spesielt gjerne aktivt tett "
+                     "systematisk tydelig bedre mer jevnlig løpende raskt nå straks snarest tillegg planperioden "
+                     "perioden året årlig".split())
 _SHORT_INFINITIVES = frozenset("bli få ha gi se ta gå be la bo nå tilby by dra stå".split())
-_NOT_VERBS = frozenset("alle flere andre ikke hele samme store egne nye gode unge eldre dette disse denne derfor "
-                       "videre sammen fortsatt også blant annet dessuten gjerne alltid særlig spesielt spesiell "
-                       "bedre mer mye aktivt tett systematisk tydelig økt større grad planperioden perioden "
-                       "bydelen vi det nav innen mellom".split())
+_NOT_VERBS = frozenset("alle flere andre hele samme store egne nye gode unge eldre dette disse denne "
+                       "blant annet mye økt større grad bydelen vi det nav".split())
 
 
 def _verb_after(rest: str) -> str:
-    """The infinitive the modal governs: the first word after it that can be one, past its subject and adverbs."""
-    for word in _words(rest)[:9]:
+    """The infinitive the modal governs: the first word after it that can be one, past adverbs and phrases."""
+    for word in _words(rest)[:10]:
         lower = word.lower()
         if lower in _NOT_VERBS or word[:1].isupper() or word.isdigit() or _DISTRICT.match(word):
             continue
-        if lower in ACTION_VERBS or lower in _SHORT_INFINITIVES or _PASSIVE.match(lower) or (
-                lower.endswith("e") and len(lower) > 3 and lower != "være"):
+        if lower in _PREPOSITIONS or lower in _ADVERBS:
+            continue
+        if (lower in ACTION_VERBS or lower in _SHORT_INFINITIVES or _PASSIVE.match(lower) or lower == "være"
+                or (lower.endswith(("e", "å")) and len(lower) > 3)):
             return lower
-        if lower == "være":
-            return lower
-        if lower not in ("i", "på", "med", "for", "til", "av", "om", "fra", "ved", "som", "en", "et", "ei"):
-            return ""
     return ""
 
 
@@ -190,14 +173,18 @@ def read_commitment(sentence: str) -> Commitment | None:
         if _in_subordinate_clause(text, match.start()):
             continue
         before = text[:match.start()].strip(" ,")
-        clause = re.split(r"[,;:–]", before)[-1].strip()
+        clause = _words(re.split(r"[,;:–]", before)[-1])
         rest = text[match.end():]
         if re.match(r"\s+at\b", rest):  # "vil at flere …": a wish, not an act
             return None
-        verb = _verb_after(rest)
-        if not verb or verb in ("være", "bli") and not _PASSIVE.match(verb):
+        if clause and len(clause) <= 8 and not _starts_adverbial(clause):
+            subject, governed = " ".join(clause), rest
+        else:  # verb second: "I planperioden vil bydelen …", "Fra 2025 vil rustjenesten …"
+            subject, governed = _subject_after(rest)
+        verb = _verb_after(governed)
+        if not subject or not verb or verb in ("være", "bli"):
             return None
-        actor = _subject(clause, rest, verb)
+        actor = _actor(subject, governed, verb)
         if actor is None:
             return None
         return Commitment(text, "" if _DISTRICT.match(actor.split()[0]) or actor.lower() == "det" else actor,
@@ -205,26 +192,38 @@ def read_commitment(sentence: str) -> Commitment | None:
     return None
 
 
-def _subject(clause: str, rest: str, verb: str) -> str | None:
-    """Who acts: the phrase before the modal, or after it in inverted order; None when not the district."""
-    words = _words(clause)
-    if words and len(words) <= 8 and not _starts_adverbial(words):
-        phrase = " ".join(words)
-        if _NOT_ACTORS.match(phrase) or _GOAL_STARTS.match(phrase) or _PLAN_WORDS.search(phrase):
-            return None
-        if is_actor(phrase):
-            return phrase if not _DISTRICT.match(words[0]) else words[0]
-        if _BENEFICIARY.match(phrase) and _SERVICE_PROMISE.match(rest.strip()):
-            return "bydelen"
-        if _PASSIVE.match(verb) and not _OTHER_ACTORS.search(phrase) and len(words) <= 6:
-            return "bydelen"
-        return None
-    after = _actor_after(rest)
-    if not after:
-        return None
-    if after.lower().startswith("det"):
+def _subject_after(rest: str) -> tuple[str, str]:
+    """In verb-second order the subject follows the modal: (the subject, the words after it)."""
+    words = _words(rest)
+    taken: list[str] = []
+    for word in words[:8]:
+        lower = word.lower()
+        if taken and (lower in _ADVERBS or lower in _PREPOSITIONS or lower in ACTION_VERBS
+                      or lower in _SHORT_INFINITIVES or _PASSIVE.match(lower)):
+            break
+        taken.append(word)
+        if _DISTRICT.match(word) or lower == "det":
+            break
+    if not taken:
+        return "", rest
+    last = taken[-1]
+    return " ".join(taken), rest[rest.find(last) + len(last):]
+
+
+def _actor(subject: str, governed: str, verb: str) -> str | None:
+    """Who acts, when it is the district: itself, 'vi', a unit, 'det' with a passive, or a promise to its users."""
+    words = _words(subject)
+    if subject.lower() == "det":
         return "det" if _PASSIVE.match(verb) else None
-    return (after.split()[0] if _DISTRICT.match(after.split()[0]) else after) if is_actor(after) else None
+    if _NOT_ACTORS.match(subject) or _GOAL_STARTS.match(subject) or _PLAN_WORDS.search(subject):
+        return None
+    if is_actor(subject):
+        return words[0] if _DISTRICT.match(words[0]) else subject
+    if _BENEFICIARY.match(subject) and _SERVICE_PROMISE.search(governed):
+        return "bydelen"
+    if _PASSIVE.match(verb) and not _OTHER_ACTORS.search(subject) and len(words) <= 6:
+        return "bydelen"
+    return None
 
 
 def _starts_adverbial(words: list[str]) -> bool:

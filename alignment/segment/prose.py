@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..records import Document, Line
 from ..textnorm import join_lines
-from .chapters import BACKGROUND, Chapter, is_page_furniture, split_chapters
+from .chapters import BACKGROUND, MEASURES, Chapter, is_page_furniture, split_chapters
 from .commitments import Commitment, is_action_line, read_commitment, split_sentences
 from .draft import MeasureDraft
 from .patterns import BULLET_MARK, split_units
@@ -102,7 +102,8 @@ def _measures_in(block: _Block, chapter: Chapter) -> list[MeasureDraft]:
     if block.bullet:
         text = block.text
         commitment = read_commitment(text)
-        if commitment or is_action_line(text) or (block.lead_in and len(text.split()) >= 2):
+        listed = block.lead_in or chapter.role == MEASURES  # "Vi vil:" or a heading such as "Tiltak i perioden"
+        if commitment or is_action_line(text) or (listed and len(text.split()) >= 2):
             return [_draft(commitment or Commitment(text, "", ""), block.lines[0], chapter, BULLET_LAYOUT)]
         return []
     measures = []

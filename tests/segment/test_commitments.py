@@ -14,6 +14,14 @@ COMMITMENTS = [
     ("Et nytt lavterskeltilbud for unge skal etableres på fritidsklubben.", ""),
     ("Alle brukere skal få tilbud om en fast kontaktperson.", ""),
     ("Som nevnt over vil bydelen opprette et FACT-team.", ""),
+    ("Helsetjenesten skal innen utgangen av 2026 lage en rutine for bekymringsmeldinger.", "Helsetjenesten"),
+    ("I tillegg skal alle som jobber med barn i bydelen, få opplæring i samtaler om rus.", ""),
+    ("Hver bruker skal også få én koordinator som følger hele forløpet.", ""),
+    ("Jobbspesialisten skal også oppsøke arbeidsgivere for å finne arbeidsplasser.", "Jobbspesialisten"),
+    ("Bydelen vil inngå en avtale med sykehuset om et ambulant team.", ""),
+    ("Fra 2025 vil rustjenesten tilby kurs for å slutte med cannabis.", "rustjenesten"),
+    ("Ungdomsteamet vil sammen med Uteseksjonen utarbeide retningslinjer for oppsøkende arbeid.", "Ungdomsteamet"),
+    ("Bydelen vil i tillegg bidra i Helseetatens arbeid med kommunens nettsider.", ""),
 ]
 
 NOT_COMMITMENTS = [

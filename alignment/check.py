@@ -14,11 +14,12 @@ from .checklist import load_checklist
 from .embed import Embedder
 from .ingest import read_document
 from .match import Matcher, judge
-from .records import DEFAULT_SETTINGS, Analysis, ChecklistItem, Document, Measure, Reference, Settings
+from .records import DEFAULT_SETTINGS, Analysis, ChecklistItem, Document, Measure, Reference, Review, Settings
 from .reference import load_reference
 from .review import apply_review, load_review
 from .segment import extract_measures
 from .segment.account import refuse_non_plan
+from .segment.corrections import apply_corrections
 
 
 def extract(plan: str | Path, ocr: bool = False) -> tuple[Document, tuple[Measure, ...]]:
@@ -67,16 +68,19 @@ def check_plan(
 
 
 def analyze(document: Document, measures: tuple[Measure, ...], matcher: Matcher, reference: Reference,
-            checklist: tuple[ChecklistItem, ...] | None = None, review: str | Path | None = None,
+            checklist: tuple[ChecklistItem, ...] | None = None, review: str | Path | Review | None = None,
             progress=None) -> Analysis:
     """Match a plan that is already read; the workbench reads and extracts in its own steps.
 
-    `progress(done, total)` follows the encoding of the plan's measures.
+    A review (a file, or one already read) corrects the measures before matching (passages an advisor
+    added, finds an advisor refused) and decides verdicts after it. `progress(done, total)` follows the
+    encoding of the plan's measures.
     """
+    loaded = load_review(review, [t.id for t in reference.tiltak]) if isinstance(review, (str, Path)) else review
+    if loaded is not None:
+        measures = apply_corrections(document, measures, loaded.added, loaded.rejected)
     scores = matcher.score(measures, progress)
     verdicts, matches = judge(matcher.tiltak_, measures, scores, matcher.settings)
     analysis = build_analysis(document, measures, scores, verdicts, matches, reference, matcher.embedder.model_key,
                               matcher.settings, checklist if checklist is not None else load_checklist())
-    if review is not None:
-        analysis = apply_review(analysis, load_review(review, [t.id for t in reference.tiltak]))
-    return analysis
+    return apply_review(analysis, loaded) if loaded is not None else analysis

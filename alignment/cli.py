@@ -158,16 +158,14 @@ def check(plan: Path, out_dir: Path, model: str | None, backend: str | None, ref
     from .check import check_plan
     from .compare import review_path
     from .output import REPORT_FORMATS, write_report, write_review_template
-    from .review import apply_review, load_review
 
     chosen = _formats(formats, REPORT_FORMATS)
     if review is not None and not review.is_file():
         raise InputError(f"{review}: finner ikke vurderingsfilen. Kjør check uten --review for å lage en.")
-    analysis = check_plan(plan, model=model, reference=reference, ocr=ocr, backend=backend)
-    beside = review_path(out_dir, analysis.plan.name)
+    beside = review_path(out_dir, Path(plan).stem)
     review = review or (beside if beside.is_file() else None)
+    analysis = check_plan(plan, model=model, reference=reference, ocr=ocr, backend=backend, review=review)
     if review is not None:
-        analysis = apply_review(analysis, load_review(review, [t.id for t in analysis.reference.tiltak]))
         decided = sum(v.decided_by == "reviewer" for v in analysis.verdicts)
         click.echo(f"Brukte vurderinger fra {printable(str(review))} ({decided} tiltak avgjort av rådgiver).")
     written = write_report(analysis, out_dir, chosen, draft=draft)

@@ -19,7 +19,7 @@ from .match import Matcher
 from .records import DEFAULT_SETTINGS, Analysis, Comparison, District, MatrixGroup, MatrixRow, PlanFailure, Reference, Settings
 from .reference import load_reference
 from .resources import example_plans
-from .review import apply_review, load_review
+
 
 RESERVED_STEMS = frozenset({"sammenligning"})  # the comparison's own files
 
@@ -37,7 +37,7 @@ def compare_plans(
 ) -> Comparison:
     """Check every plan with one matcher; unreadable plans become failures, not an abort.
 
-    Where `review_dir` holds a plan's `<stem>.review.yaml`, the reviewer's verdicts are used.
+    Where `review_dir` holds a plan's `<stem>.review.yaml`, the reviewer's corrections and verdicts are used.
     """
     plans = [Path(p) for p in (plans or example_plans())]
     if not isinstance(reference, Reference):
@@ -45,22 +45,18 @@ def compare_plans(
     matcher = Matcher(embedder or Embedder(model, backend=backend), settings).fit(reference.tiltak)
     checklist = load_checklist()
     analyses: list[Analysis] = []
+    stems: list[str] = []
     failures: list[PlanFailure] = []
-    for plan in plans:
+    for plan, stem in zip(plans, unique_stems([plan.stem for plan in plans])):
+        review = review_path(review_dir, stem) if review_dir is not None else None
         try:
-            analyses.append(check_plan(plan, reference=reference, ocr=ocr, matcher=matcher, checklist=checklist))
+            analyses.append(check_plan(plan, reference=reference, ocr=ocr, matcher=matcher, checklist=checklist,
+                                       review=review if review is not None and review.is_file() else None))
+            stems.append(stem)
         except InputError as error:
             failures.append(PlanFailure(str(plan), str(error)))
         if progress is not None:
             progress(plan)
-    stems = unique_stems([a.plan.name for a in analyses])
-    if review_dir is not None:
-        ids = [t.id for t in reference.tiltak]
-        analyses = [
-            apply_review(a, load_review(review_path(review_dir, stem), ids))
-            if review_path(review_dir, stem).is_file() else a
-            for a, stem in zip(analyses, stems)
-        ]
     return build_comparison(analyses, stems, failures, reference)
 
 

@@ -1,8 +1,10 @@
 """Every error a user can act on, each kind with its own exit code, in one place.
 
-The CLI and the web app turn these into one Norwegian line (and the web app
-into a 4xx); anything else is an internal error. Exit codes differ by kind
-so scripts can tell a bad file from a plan in which nothing was found.
+The CLI and the web app turn these into one Norwegian line; anything else
+is an internal error. Each kind carries its exit code (for the CLI) beside
+its HTTP status (for the workbench), so the two front ends agree on what an
+error is and the web layer maps every error in one place. Exit codes differ
+by kind so scripts can tell a bad file from a plan in which nothing was found.
 `EXIT_CODES` is the table the README shows; a test holds the two together.
 """
 
@@ -19,26 +21,37 @@ class AlignmentError(Exception):
     """Base for errors caused by the user's input or environment."""
 
     exit_code = 1
+    http_status = 500
 
 
 class InputError(AlignmentError):
     """The plan file cannot be read as a document."""
 
     exit_code = 3
+    http_status = 422
 
 
 class UnsupportedFormatError(InputError):
     """The file is not a format the tool reads (told by its content as well as its name)."""
 
+    http_status = 415
+
 
 class InputTooLargeError(InputError):
     """The file, or what it unpacks to, is over a limit."""
+
+    http_status = 413
 
 
 class NothingFoundError(AlignmentError):
     """The plan was read, but no measures were found in it."""
 
     exit_code = 4
+    http_status = 422
+
+
+class NotAPlanError(NothingFoundError):
+    """The file was read, but it does not speak of drug policy at all: the wrong file was chosen."""
 
 
 class ReferenceDataError(AlignmentError):
@@ -51,18 +64,37 @@ class ModelError(AlignmentError):
     """The embedding model is missing or does not verify."""
 
     exit_code = 6
+    http_status = 503
 
 
 class OutputError(AlignmentError):
-    """A report could not be written."""
+    """A report could not be written; the status says whether waiting (503) or freeing space (507) helps."""
 
     exit_code = 7
+
+    @property
+    def http_status(self) -> int:
+        cause = self.__cause__
+        return storage_status(cause) if isinstance(cause, OSError) else 500
 
 
 class ReviewError(AlignmentError):
     """An advisor's review file (or a review sent to the web app) is broken."""
 
     exit_code = 8
+    http_status = 422
+
+
+class Refused(AlignmentError):
+    """A request the workbench refuses (unknown plan, wrong token, busy, ...), with its own status.
+
+    Only the web layer raises it; the CLI never sees one, so it shares the generic exit code.
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.http_status = status
+        self.message = message
 
 
 # (exit code, kind) as the README's table lists them.
@@ -91,6 +123,15 @@ _OS_REASONS = {
     errno.ENAMETOOLONG: "navnet er for langt",
     errno.EIO: "lese- eller skrivefeil på disken",
 }
+
+
+# A full disk is 507 Insufficient Storage; a workspace that cannot be written now is 503 (try again later).
+_STORAGE_STATUS = {errno.ENOSPC: 507, errno.EDQUOT: 507, errno.EROFS: 503, errno.EACCES: 503, errno.EPERM: 503}
+
+
+def storage_status(error: OSError) -> int:
+    """The HTTP status of a failed write: 507 for a full disk, 503 for a read-only or locked-down folder."""
+    return _STORAGE_STATUS.get(error.errno, 500)
 
 
 def os_reason(error: OSError) -> str:

@@ -288,6 +288,18 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class MeasureCorrection:
+    """An advisor's correction of what the readers found: a passage that is a measure, or a find that is not.
+
+    Kept by its text, like every decision, so it carries over to a new draft where the text is the same.
+    """
+
+    text: str
+    reviewer: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
 class Review:
     """A review file as read: the machine's evidence then, the measures then, and the decisions."""
 
@@ -298,6 +310,8 @@ class Review:
     measures: dict = field(default_factory=dict)  # measure id at review time -> its text then
     decisions: dict = field(default_factory=dict)  # tiltak id -> Decision
     new_measures: tuple[str, ...] = ()  # ids of `measures` that were new against the draft reviewed before
+    added: tuple[MeasureCorrection, ...] = ()  # passages of the plan an advisor made measures
+    rejected: tuple[MeasureCorrection, ...] = ()  # finds of the readers an advisor said are not measures
 
 
 @dataclass(frozen=True)
@@ -324,6 +338,8 @@ class ReviewOutcome:
     source: str
     renumbered: bool  # the plan changed: the file's measure numbers are those of the reviewed draft
     reviewed_plan: str
+    added: tuple[Measure, ...] = ()  # measures an advisor added (in `Analysis.measures` too)
+    rejected: tuple[MeasureCorrection, ...] = ()  # finds an advisor said are not measures (left out of the analysis)
 
 
 @dataclass(frozen=True)

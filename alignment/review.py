@@ -22,13 +22,16 @@ import yaml
 from .analysis import summarize
 from .errors import ReviewError, os_reason
 from .match import measure_matches
-from .records import STATUSES, Analysis, Assessment, Decision, Evidence, Measure, Review, ReviewNote, ReviewOutcome
+from .records import (STATUSES, Analysis, Assessment, Decision, Evidence, Measure, MeasureCorrection, Review,
+                      ReviewNote, ReviewOutcome)
+from .segment.corrections import ADDED_LAYOUT, correction_key
 from .textnorm import fold
 from .untrusted import NotRegularFile, TooLarge, load_yaml, read_regular_file
 
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 MAX_FIELD_CHARS = 5000
-TOP_LEVEL = ("plan", "bydel", "tiltak", "nye_tiltak", "tiltak_i_planen")
+TOP_LEVEL = ("plan", "bydel", "tiltak", "nye_tiltak", "tiltak_lagt_til", "ikke_tiltak", "tiltak_i_planen")
+CORRECTION_FIELDS = ("text", "reviewer", "date")
 FIELDS = ("maskin", "status", "evidence", "comment", "reviewer", "date", "ny_vurdering")
 TEXT_FIELDS = ("comment", "reviewer", "date", "ny_vurdering")
 # Share of a review's measures that must still be in the plan when the file names another district.
@@ -110,7 +113,29 @@ class _ReviewReader:
         return Review(self.source, self._text(data.get("plan"), nodes.get("plan", (None,))[0], "plan"),
                       self._text(data.get("bydel"), nodes.get("bydel", (None,))[0], "bydel"),
                       machine, measures, decisions,
-                      self._new_measures(data.get("nye_tiltak"), nodes.get("nye_tiltak", (None, None))[1], measures))
+                      self._new_measures(data.get("nye_tiltak"), nodes.get("nye_tiltak", (None, None))[1], measures),
+                      self._corrections(data, nodes, "tiltak_lagt_til"), self._corrections(data, nodes, "ikke_tiltak"))
+
+    def _corrections(self, data, nodes, key: str) -> tuple[MeasureCorrection, ...]:
+        """`tiltak_lagt_til` / `ikke_tiltak`: a list of {text, reviewer, date}, each text a passage of the plan."""
+        raw, node = data.get(key), nodes.get(key, (None, None))[1]
+        if raw is None:
+            return ()
+        example = f'{key} må være en liste, f.eks.:\n  - text: "Bydelen vil …"\n    reviewer: "Kari"'
+        if not isinstance(raw, list):
+            raise self.fail(node, example)
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node] * len(raw)
+        corrections = []
+        for item, item_node in zip(raw, items):
+            if not isinstance(item, dict) or any(str(name) not in CORRECTION_FIELDS for name in item):
+                raise self.fail(item_node, example)
+            fields = _children(item_node)
+            texts = {name: self._text(item.get(name), fields.get(name, (item_node, item_node))[1], f"{key}: {name}")
+                     for name in CORRECTION_FIELDS}
+            if not texts["text"].strip():
+                raise self.fail(item_node, f"{key}: hvert punkt må ha en text med teksten fra planen.")
+            corrections.append(MeasureCorrection(texts["text"].strip(), texts["reviewer"], texts["date"]))
+        return tuple(corrections)
 
     def _new_measures(self, raw, node, measures: dict[str, str]) -> tuple[str, ...]:
         if raw is None:
@@ -247,7 +272,8 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
     ) or bool(new_measures)
     verdicts = tuple(verdicts)
     matches = measure_matches(measures, verdicts)  # a measure a reviewer made evidence is no longer local
-    outcome = ReviewOutcome(notes, new_measures, review.source, renumbered, review.plan)
+    outcome = ReviewOutcome(notes, new_measures, review.source, renumbered, review.plan,
+                            tuple(m for m in measures if m.layout == ADDED_LAYOUT), review.rejected)
     return replace(analysis, verdicts=verdicts, matches=matches, review=outcome,
                    summary=summarize(verdicts, matches, analysis.reference))
 
@@ -276,7 +302,8 @@ def rebase_review(review: Review, analysis: Analysis) -> Review:
     return Review(review.source, analysis.plan.source, analysis.plan.title,
                   {v.tiltak.id: tuple(e.measure.id for e in v.evidence) for v in analysis.machine_verdicts},
                   {m.id: measure_review_text(m) for m in analysis.measures}, decisions,
-                  tuple(m.id for m in reviewed.review.new_measures) if review.measures else ())
+                  tuple(m.id for m in reviewed.review.new_measures) if review.measures else (),
+                  review.added, review.rejected)
 
 
 def assessment(analysis: Analysis) -> Assessment:
@@ -297,3 +324,24 @@ def empty_review(analysis: Analysis, source: str) -> Review:
 def with_decision(review: Review, decision: Decision) -> Review:
     """The review with one tiltak's decision replaced; saving it means the reviewer has looked again."""
     return replace(review, decisions={**review.decisions, decision.tiltak_id: replace(decision, stale="")})
+
+
+def with_added_measure(review: Review, correction: MeasureCorrection) -> Review:
+    """The review with a passage of the plan made a measure (and no longer refused, if it was)."""
+    key = correction_key(correction.text)
+    return replace(review, added=(*(c for c in review.added if correction_key(c.text) != key), correction),
+                   rejected=tuple(c for c in review.rejected if correction_key(c.text) != key))
+
+
+def with_rejected_measure(review: Review, correction: MeasureCorrection) -> Review:
+    """The review with a find of the readers marked as no measure (and no longer added, if an advisor had)."""
+    key = correction_key(correction.text)
+    return replace(review, rejected=(*(c for c in review.rejected if correction_key(c.text) != key), correction),
+                   added=tuple(c for c in review.added if correction_key(c.text) != key))
+
+
+def without_correction(review: Review, text: str) -> Review:
+    """The review with an advisor's correction of this passage taken back."""
+    key = correction_key(text)
+    return replace(review, added=tuple(c for c in review.added if correction_key(c.text) != key),
+                   rejected=tuple(c for c in review.rejected if correction_key(c.text) != key))

@@ -153,12 +153,21 @@ def test_check_without_model_says_how_to_install(no_default_model, tmp_path):
 
 
 def test_plan_without_measures_still_gets_a_report(small_model, tmp_path):
-    plan = tmp_path / "roman.txt"
-    plan.write_text("Det var en gang en bydel med en park.\n\nSlutt.\n", encoding="utf-8")
+    plan = tmp_path / "utkast.txt"
+    plan.write_text("Bydel Testby. Handlingsplan for rusfeltet.\n\nForebygging og oppfølging av unge med "
+                    "rusproblemer og deres pårørende er viktig for bydelen.\n", encoding="utf-8")
     result = _run("check", plan, "--out", tmp_path / "out", "--model", small_model)
     assert result.exit_code == 4
     assert "fant ingen tiltak" in result.output
-    assert "Fant ingen tiltak i planen" in (tmp_path / "out" / "roman.html").read_text(encoding="utf-8")
+    assert "Fant ingen tiltak i planen" in (tmp_path / "out" / "utkast.html").read_text(encoding="utf-8")
+
+
+def test_a_file_that_is_not_a_plan_gets_one_line_and_no_report(small_model, tmp_path):
+    plan = tmp_path / "roman.txt"
+    plan.write_text("Det var en gang en bydel med en park.\n\nSlutt.\n", encoding="utf-8")
+    result = _run("check", plan, "--out", tmp_path / "out", "--model", small_model)
+    _one_line_error(result, 4, "ser ikke ut som en plan for rusfeltet")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 @pytest.mark.parametrize("name, content, fragment", [

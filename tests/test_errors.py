@@ -31,3 +31,26 @@ def test_common_os_reasons_are_norwegian():
     assert errors.os_reason(OSError(30, "Read-only file system")) == "filsystemet er skrivebeskyttet"
     assert errors.os_reason(PermissionError(13, "Permission denied")) == "mangler tilgang"
     assert errors.os_reason(OSError(999, "Something odd")) == "Something odd"
+
+
+def test_every_error_kind_carries_its_http_status_beside_its_exit_code():
+    assert errors.InputError("x").http_status == 422
+    assert errors.UnsupportedFormatError("x").http_status == 415
+    assert errors.InputTooLargeError("x").http_status == 413
+    assert errors.ReviewError("x").http_status == 422
+    assert errors.ModelError("x").http_status == 503
+    assert errors.ReferenceDataError("x").http_status == 500
+    assert errors.Refused(409, "Planen sjekkes nå.").http_status == 409
+
+
+def test_a_failed_write_says_whether_to_free_space_or_wait():
+    def output_error(code):
+        try:
+            raise errors.OutputError("kunne ikke skrive") from OSError(code, "x")
+        except errors.OutputError as error:
+            return error
+
+    assert output_error(28).http_status == 507  # disk full
+    assert output_error(30).http_status == 503  # read-only
+    assert output_error(5).http_status == 500
+    assert errors.OutputError("uten årsak").http_status == 500

@@ -272,3 +272,53 @@ def test_assessment_names_who_decided_and_when(frogner_analysis, review):
     who = assessment(_reviewed(frogner_analysis, review))
     assert who.reviewers == ("Kari", "Ola") and who.date == "2026-12-02"
     assert (who.decided, who.total, who.reviewed, who.complete) == (2, 36, True, False)
+
+
+# --- corrections of the extraction: passages an advisor adds as measures, finds an advisor refuses ------------
+
+def test_corrections_round_trip_through_the_review_file(frogner_analysis, tmp_path):
+    from alignment.records import MeasureCorrection
+    from alignment.review import empty_review, with_added_measure, with_rejected_measure
+
+    review = empty_review(frogner_analysis, "frogner.review.yaml")
+    review = with_added_measure(review, MeasureCorrection('Bydelen vil "tilby" kurs\nfor foreldre.', "Kari", "2026-12-06"))
+    review = with_rejected_measure(review, MeasureCorrection(frogner_analysis.measures[0].text, "Ola", "2026-12-07"))
+    path = tmp_path / "frogner.review.yaml"
+    path.write_text(review_file(frogner_analysis, review), encoding="utf-8")
+    reread = load_review(path, _ids(frogner_analysis))
+    assert reread.added == review.added and reread.rejected == review.rejected
+
+
+def test_a_check_with_corrections_matches_the_corrected_measures(small_matcher, tmp_path):
+    from alignment.check import check_plan
+    from alignment.reference import load_reference
+    from alignment.records import MeasureCorrection
+    from alignment.review import empty_review, with_added_measure, with_rejected_measure
+    from alignment.segment.corrections import ADDED_LAYOUT
+
+    reference = load_reference()
+    plain = check_plan(FROGNER, reference=reference, matcher=small_matcher)
+    refused = plain.measures[3]
+    passage = next(line.text.strip() for line in plain.document.lines if "Kastanjen" in line.text and len(line.text) > 40)
+    review = with_added_measure(empty_review(plain, "r.yaml"), MeasureCorrection(passage, "Kari", "2026-12-06"))
+    review = with_rejected_measure(review, MeasureCorrection(refused.text, "Kari", "2026-12-06"))
+    path = tmp_path / "frogner.review.yaml"
+    path.write_text(review_file(plain, review), encoding="utf-8")
+    corrected = check_plan(FROGNER, reference=reference, matcher=small_matcher, review=path)
+    assert len(corrected.measures) == len(plain.measures)  # one in, one out
+    assert refused.text not in {m.text for m in corrected.measures}
+    [added] = [m for m in corrected.measures if m.layout == ADDED_LAYOUT]
+    assert added.text == " ".join(passage.split()) and added.line is not None
+    assert corrected.review.added == (added,) and corrected.review.rejected[0].text == refused.text
+    data = analysis_json(corrected)
+    assert data["review"]["added_measures"] == [added.id]
+    assert data["review"]["not_measures"][0]["reviewer"] == "Kari"
+    html = BeautifulSoup(report_html(corrected), "html.parser")
+    assert "lagt til av rådgiver" in html.select_one("#lesing").get_text()
+
+
+def test_correction_lists_in_a_review_file_are_checked_with_their_line(frogner_analysis, review):
+    text = review.read_text(encoding="utf-8").replace("tiltak_lagt_til: []", "tiltak_lagt_til:\n  - tekst: x")
+    review.write_text(text, encoding="utf-8")
+    with pytest.raises(ReviewError, match=r"linje \d+: tiltak_lagt_til må være en liste"):
+        load_review(review, _ids(frogner_analysis))

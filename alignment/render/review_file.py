@@ -33,10 +33,18 @@ HEADER = """\
 #   comment     din kommentar; vises i rapporten.
 #   reviewer    ditt navn.       date    dato, f.eks. 2026-11-22.
 #
+# Nederst kan du rette hva som er tiltak i planen: `tiltak_lagt_til` (tekst
+# fra planen som skal leses som tiltak) og `ikke_tiltak` (funn som ikke er det).
+#
 # Filen skrives bare når den ikke finnes fra før: verktøyet overskriver aldri
 # en rådgivers vurderinger. Ved et nytt utkast av planen beholdes vurderingene;
 # de som bygger på tekst som er endret eller borte, merkes «trenger ny vurdering».
 """
+
+
+CORRECTION_ADDED = ("# Tekst fra planen som rådgiveren har gjort til tiltak (verktøyet fant dem ikke selv). "
+                    "Legg til med\n#   - text: \"teksten slik den står i planen\"")
+CORRECTION_REJECTED = "# Funn som rådgiveren har merket som ikke-tiltak; de er ikke med i vurderingen."
 
 
 def review_file(analysis: Analysis, review: Review | None = None) -> str:
@@ -66,6 +74,13 @@ def review_file(analysis: Analysis, review: Review | None = None) -> str:
     if review is not None and review.new_measures:
         lines.append("# Tiltak som var nye i dette utkastet da vurderingene ble flyttet over fra forrige utkast.")
         lines.append(f"nye_tiltak: {_flow(list(review.new_measures))}")
+    for key, corrections, what in (("tiltak_lagt_til", review.added if review else (), CORRECTION_ADDED),
+                                   ("ikke_tiltak", review.rejected if review else (), CORRECTION_REJECTED)):
+        lines.append(what)
+        lines.append(f"{key}:" if corrections else f"{key}: []")
+        for correction in corrections:
+            lines += [f"  - text: {_quoted(correction.text)}", f"    reviewer: {_quoted(correction.reviewer)}",
+                      f"    date: {_quoted(correction.date)}"]
     lines.append("# Tiltakene i planen slik de lød da filen ble laget (brukes til å se endringer i nye utkast).")
     lines.append("tiltak_i_planen:")
     for measure in analysis.measures:

@@ -42,9 +42,55 @@ class _LogicalTable:
 
 def read_tables(document: Document) -> list[MeasureDraft]:
     measures = []
+    for table in document.tables:
+        measures.extend(_measures_from_card(document, table))
     for table in logical_tables(document):
         measures.extend(_measures_from_table(document, table))
     return measures
+
+
+def _field_of(label: str) -> str | None:
+    """Which field a label names: 'Tiltak' → tiltak, 'Mål' → title, 'Ansvar' → ansvar, 'Frist' → frist."""
+    key = fold(" ".join(label.split())).strip(" :")
+    if key in ("tiltak", "tiltak/aktivitet", "aktiviteter", "aktivitet") or key.startswith("tiltak "):
+        return "tiltak"
+    if key in _GOAL_HEADERS or key.startswith("mal "):
+        return "title"
+    if key in _AREA_HEADERS:
+        return "area"
+    if key in _UNIT_HEADERS or key.startswith("ansvar"):
+        return "ansvar"
+    if key.startswith(("frist", "tidsplan", "tidsramme", "nar", "tidsperspektiv")):
+        return "frist"
+    return None
+
+
+def _card_fields(table: Table) -> dict[str, str] | None:
+    """A table read down its first column, a label a row ('Mål' | …, 'Tiltak' | …): a card for one goal."""
+    rows = [row for row in table.rows if any(cell.strip() for cell in row)]
+    if len(rows) < 2 or any(len(row) < 2 for row in rows):
+        return None
+    fields = {}
+    for row in rows:
+        field = _field_of(row[0])
+        if field is None:
+            return None
+        fields[field] = "\n".join(cell for cell in row[1:] if cell.strip())
+    return fields if "tiltak" in fields and len(fields) >= 2 else None
+
+
+def _measures_from_card(document: Document, table: Table) -> list[MeasureDraft]:
+    fields = _card_fields(table)
+    if fields is None:
+        return []
+    line_number = document.lines[table.after_line - 1].number if table.after_line else 0
+    flat = {name: " ".join(value.split()) for name, value in fields.items()}
+    return [MeasureDraft(section=section_before(document.lines, table.after_line),
+                         title=flat.get("area") or flat.get("title", ""), text=piece,
+                         ansvar=split_units(flat.get("ansvar", "")), line=line_number, page=table.page,
+                         layout=f"tabell {table.index}", group=flat.get("title", "") if flat.get("area") else "",
+                         frist=flat.get("frist", ""), row=k)
+            for k, piece in enumerate(split_cell(fields["tiltak"]), start=1)]
 
 
 def logical_tables(document: Document) -> list[_LogicalTable]:
@@ -52,6 +98,9 @@ def logical_tables(document: Document) -> list[_LogicalTable]:
     result: list[_LogicalTable] = []
     previous: Table | None = None
     for table in document.tables:
+        if _card_fields(table) is not None:
+            previous = table
+            continue
         header_index, columns = _find_header(table.rows)
         if header_index is None and result and _continues(previous, table, document):
             last = result[-1]

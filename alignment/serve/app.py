@@ -1,24 +1,33 @@
-"""The workbench's web application: pages for advisors, and a small JSON API for pages and scripts.
+"""The workbench's web application: pages for advisors, downloads, and a small JSON API for pages and scripts.
 
 A local server is still a server, so every request passes the same checks
 before a handler sees it (`Guard`): the Host must be this machine (a DNS
 rebinding page cannot reach it), a state change must come from this origin,
-as JSON or as the upload form with the session's token, and every response
-carries a Content-Security-Policy that allows only the workbench's own
-script and style. Errors are one Norwegian line, as JSON under /api/ and as
-a page elsewhere, with a 4xx status.
+as JSON or as the upload form with the session's token, its body must be
+within the path's limit, and every response carries a
+Content-Security-Policy that allows only the workbench's own script and
+style.
+
+Errors are mapped in one place: each error kind carries its HTTP status
+(`errors.py`), and one handler per kind renders it as one Norwegian line,
+JSON under /api/ and a page elsewhere; anything unexpected is a Norwegian
+"Intern feil" 500 from `Guard`, with the same headers. The handlers are
+split by what they serve (`Pages`, `Downloads`, `Api`), and ask the checker
+for a plan's state rather than touching it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import hmac
 import ipaddress
 import json
+import logging
 import secrets
 import socket
-from dataclasses import asdict, replace
-from datetime import date
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,11 +42,10 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..compare import build_comparison
-from ..errors import InputError, InputTooLargeError, OutputError, ReviewError, UnsupportedFormatError
+from ..errors import AlignmentError, InputTooLargeError, OutputError, Refused, UnsupportedFormatError
 from ..ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, sniff_format
-from ..output import write_files
-from ..records import STATUSES, CheckState, Decision, PlanListing, WorkspacePlan
-from ..render.data import analysis_json, analysis_json_text, measure_json, verdict_json
+from ..records import STATUSES, CheckState, PlanListing
+from ..render.data import analysis_json, analysis_json_text, measure_json
 from ..render.html import comparison_html, report_html
 from ..render.letter import draft_label, letter_docx
 from ..render.pdf import libreoffice, pdf_from_docx
@@ -45,14 +53,21 @@ from ..render.review_file import review_file
 from ..render.spreadsheet import comparison_csv, comparison_xlsx
 from ..render.web import card_html, overview_html, plan_html
 from ..resources import package_path
-from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES, apply_review, parse_review, rebase_review, with_decision
-from .checker import DONE, RUNNING, CheckRunning, Checker, PlanState, QueueFull, Upload, read_upload
+from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES
+from .checker import DONE, MAX_PARSING, Checker, PlanView, Upload, read_upload, storage_refusal, valid_text
 from .workspace import REMOVED, PlanRemoved, Workspace, plan_id, plan_id_from_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+JSON, FORM = "application/json", "multipart/form-data"
+MB = 1024 * 1024
+FORM_OVERHEAD = 64 * 1024  # a form's other fields and part headers beside its file
+MAX_SMALL_BODY = 256 * 1024  # a decision (a 5000-character comment is at most 20 KB as UTF-8, more escaped)
+MAX_JSON_DEPTH = 8  # a decision is an object holding a list
+MAX_NAME_SHOWN = 255
+log = logging.getLogger(__name__)
 STATIC = {
     "report.css": ("render/templates/report.css", "text/css; charset=utf-8"),
     "workbench.css": ("render/static/workbench.css", "text/css; charset=utf-8"),
@@ -60,17 +75,14 @@ STATIC = {
 }
 
 
-class Refused(Exception):
-    """A request refused with a status and one Norwegian line."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 class Guard:
-    """ASGI middleware: Host and Origin checks, the kinds of body a change may have, and security headers."""
+    """ASGI middleware: Host and Origin checks, the kinds and sizes of body a change may have, security headers,
+    and the last word on errors.
+
+    It sits outside everything that can fail, so whatever happens inside (a body over the limit, a bug in a
+    handler) is answered by `error_response` with the security headers: a Norwegian line, never an English page
+    or a traceback. The traceback goes to the log.
+    """
 
     def __init__(self, app, allowed_hosts: set[str]) -> None:
         self.app = app
@@ -80,11 +92,12 @@ class Guard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        refusal = self.refusal(scope["method"], headers, scope["path"])
+        path = scope["path"]
+        limit, too_large = body_limit(scope["method"], path)
+        refusal = self.refusal(scope["method"], headers, path) or _length_refusal(headers, limit, too_large)
         if refusal is not None:
-            response = error_response(scope["path"], refusal)
-            return await self._with_headers(response, scope, receive, send)
-        await self._with_headers(self.app, scope, receive, send)
+            return await self._answer(error_response(path, refusal.http_status, refusal.message), scope, receive, send)
+        await self._answer(self.app, scope, _limited(receive, limit, too_large), send)
 
     def refusal(self, method: str, headers: dict[str, str], path: str) -> Refused | None:
         host = urlsplit(f"//{headers.get('host', '')}").hostname or ""
@@ -98,13 +111,10 @@ class Guard:
             return Refused(403, "Endringer tas bare imot fra arbeidsbenkens egne sider.")
         if headers.get("sec-fetch-site") == "cross-site":
             return Refused(403, "Endringer tas bare imot fra arbeidsbenkens egne sider.")
-        kind = headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind == "multipart/form-data":
-            return None  # the form carries the token; the handler checks it with the form's fields
-        if kind != "application/json":
+        if _content_kind(headers.get("content-type", "")) not in (JSON, FORM):
             return Refused(415, "Endringer sendes som JSON (Content-Type: application/json) eller med "
                                 "opplastingsskjemaet.")
-        return None
+        return None  # which of the two an endpoint takes, it checks itself (`json_body`, `checked_form`)
 
     def host_allowed(self, host: str) -> bool:
         """This machine's names, and addresses typed as numbers: a rebinding page's name is neither."""
@@ -122,31 +132,94 @@ class Guard:
             parts.hostname or "")
 
     @staticmethod
-    async def _with_headers(app, scope, receive, send):
+    async def _answer(app, scope, receive, send):
+        """Run `app` with the security headers on its answer; a failure before it answered is a Norwegian 500."""
+        started = False
+
         async def send_with_headers(message):
+            nonlocal started
             if message["type"] == "http.response.start":
-                extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                         # same-origin, not no-referrer: under no-referrer a form posted from our own page
-                         # says `Origin: null`, which the Origin check refuses
-                         (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
-                         (b"cross-origin-resource-policy", b"same-origin")]
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                if b"cache-control" not in names:
-                    extra.append((b"cache-control", b"no-store"))
-                message["headers"] = list(message.get("headers", [])) + extra
+                started = True
+                message["headers"] = list(message.get("headers", [])) + _security_headers(message.get("headers", []))
             await send(message)
 
-        await app(scope, receive, send_with_headers)
+        try:
+            await app(scope, receive, send_with_headers)
+        except Exception as error:
+            log.exception("%s %s failed", scope["method"], scope["path"])
+            if started:
+                raise  # the answer is under way; the server closes the connection
+            response = error_response(scope["path"], 500, internal_error_line(error))
+            await response(scope, receive, send_with_headers)
 
 
-def error_response(path: str, refusal: Refused) -> Response:
+def _security_headers(headers) -> list[tuple[bytes, bytes]]:
+    extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+             # same-origin, not no-referrer: under no-referrer a form posted from our own page
+             # says `Origin: null`, which the Origin check refuses
+             (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
+             (b"cross-origin-resource-policy", b"same-origin")]
+    if b"cache-control" not in {k.lower() for k, _ in headers}:
+        extra.append((b"cache-control", b"no-store"))
+    return extra
+
+
+def _content_kind(header: str) -> str:
+    return header.split(";")[0].strip().lower()
+
+
+def body_limit(method: str, path: str) -> tuple[int, str]:
+    """The most a request's body may hold on this path, and the line that says so when it holds more.
+
+    Read at each request (not at import), so the limits follow MAX_FILE_BYTES.
+    """
+    if method == "POST" and path in ("/api/plans", "/last-opp"):
+        return MAX_FILE_BYTES + FORM_OVERHEAD, (f"Filen er for stor (grensen er {MAX_FILE_BYTES // MB} MB). "
+                                                "Del opp planen.")
+    if method == "POST" and path.endswith("/review"):
+        return MAX_REVIEW_BYTES + FORM_OVERHEAD, (f"Vurderingsfilen er for stor (grensen er {MAX_REVIEW_BYTES // MB} "
+                                                  "MB).")
+    return MAX_SMALL_BODY, "Forespørselen er for stor."
+
+
+def _length_refusal(headers: dict[str, str], limit: int, message: str) -> Refused | None:
+    """A body announced as too large is refused before a byte of it is read."""
+    try:
+        length = int(headers.get("content-length", "0"))
+    except ValueError:
+        return Refused(400, "Forespørselen kunne ikke tas imot.")
+    return Refused(413, message) if length > limit else None
+
+
+def _limited(receive, limit: int, message: str):
+    """`receive` that stops a body (sent without a length, or longer than it said) at `limit`."""
+    received = 0
+
+    async def receive_limited():
+        nonlocal received
+        message_ = await receive()
+        if message_["type"] == "http.request":
+            received += len(message_.get("body", b""))
+            if received > limit:
+                raise Refused(413, message)
+        return message_
+
+    return receive_limited
+
+
+def internal_error_line(error: BaseException) -> str:
+    return f"Intern feil ({type(error).__name__}). Prøv igjen, og meld fra om det skjer igjen."
+
+
+def error_response(path: str, status: int, message: str) -> Response:
+    """One Norwegian line: JSON under /api/, a small page elsewhere."""
     if path.startswith("/api/"):
-        return JSONResponse({"error": refusal.message}, status_code=refusal.status)
+        return JSONResponse({"error": message}, status_code=status)
     body = ("<!DOCTYPE html><html lang=\"nb\"><head><meta charset=\"utf-8\"><title>Feil</title>"
             "<link rel=\"stylesheet\" href=\"/static/report.css\"></head><body><main><h1>Det gikk ikke</h1>"
-            f"<p class=\"notice\" role=\"alert\">{_escape(refusal.message)}</p><p><a href=\"/\">Til oversikten</a></p>"
+            f"<p class=\"notice\" role=\"alert\">{_escape(message)}</p><p><a href=\"/\">Til oversikten</a></p>"
             "</main></body></html>")
-    return HTMLResponse(body, status_code=refusal.status)
+    return HTMLResponse(body, status_code=status)
 
 
 def _escape(text: str) -> str:
@@ -158,6 +231,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
     """The workbench over `workspace`. While it serves, a worker thread loads the model and the plans there,
     then checks uploads; it stops with the server."""
     checker = Checker(Workspace(workspace), model, backend)
+    parsing = ParsePool()
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -165,132 +239,154 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
         try:
             yield
         finally:
+            parsing.stop()
             await run_in_threadpool(checker.stop)
 
     token = secrets.token_urlsafe(32)
     allowed = LOCAL_NAMES | {host, socket.gethostname(), socket.getfqdn()}
-    handlers = Handlers(checker, token)
+    pages, downloads, api = (kind(checker, token, parsing) for kind in (Pages, Downloads, Api))
     routes = [
-        Route("/", handlers.overview),
-        Route("/last-opp", handlers.upload_form, methods=["POST"]),
-        Route("/planer/{plan}/fjern", handlers.remove_form, methods=["POST"]),
-        Route("/planer/{plan}", handlers.plan_page),
-        Route("/planer/{plan}/tiltak/{tiltak:path}", handlers.card),
-        Route("/planer/{plan}/rapport.html", handlers.report_download),
-        Route("/planer/{plan}/rapport.json", handlers.json_download),
-        Route("/planer/{plan}/vurdering.yaml", handlers.review_download),
-        Route("/planer/{plan}/tilbakemelding.{fmt}", handlers.letter_download),
-        Route("/sammenligning.{fmt}", handlers.comparison_download),
-        Route("/static/{name}", handlers.static),
-        Route("/api/token", handlers.api_token),
-        Route("/api/plans", handlers.api_plans),
-        Route("/api/plans", handlers.api_upload, methods=["POST"]),
-        Route("/api/plans/{plan}", handlers.api_plan),
-        Route("/api/plans/{plan}/review", handlers.api_review_import, methods=["POST"]),
-        Route("/api/plans/{plan}/review/{tiltak:path}", handlers.api_save, methods=["PUT"]),
+        Route("/", pages.overview),
+        Route("/last-opp", pages.upload_form, methods=["POST"]),
+        Route("/planer/{plan}/fjern", pages.remove_form, methods=["POST"]),
+        Route("/planer/{plan}", pages.plan_page),
+        Route("/planer/{plan}/tiltak/{tiltak:path}", pages.card),
+        Route("/static/{name}", pages.static),
+        Route("/planer/{plan}/rapport.html", downloads.report),
+        Route("/planer/{plan}/rapport.json", downloads.report_json),
+        Route("/planer/{plan}/vurdering.yaml", downloads.review),
+        Route("/planer/{plan}/tilbakemelding.{fmt}", downloads.letter),
+        Route("/sammenligning.{fmt}", downloads.comparison),
+        Route("/api/token", api.token_json),
+        Route("/api/plans", api.plans),
+        Route("/api/plans", api.upload, methods=["POST"]),
+        Route("/api/plans/{plan}", api.plan),
+        Route("/api/plans/{plan}/review", api.review_import, methods=["POST"]),
+        Route("/api/plans/{plan}/review/{tiltak:path}", api.save, methods=["PUT"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={Refused: _refused, PlanRemoved: _removed,
-                                                       HTTPException: _http_error, 404: _http_error, 405: _http_error},
-                    max_body_size=MAX_FILE_BYTES + 1024 * 1024, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
+        AlignmentError: _alignment_error, PlanRemoved: _removed, HTTPException: _http_error, OSError: _os_error})
     app.add_middleware(Guard, allowed_hosts=allowed)
     app.state.checker = checker
     app.state.token = token
     return app
 
 
-async def _refused(request: Request, refusal: Refused) -> Response:
-    return error_response(request.url.path, refusal)
+# --- the one error mapping: every error a handler raises, by its kind -------------------------------
+
+async def _alignment_error(request: Request, error: AlignmentError) -> Response:
+    return error_response(request.url.path, error.http_status, str(error))
 
 
 async def _removed(request: Request, exc: Exception) -> Response:
-    return error_response(request.url.path, Refused(404, "Planen er fjernet fra arbeidsbenken."))
+    return error_response(request.url.path, 404, "Planen er fjernet fra arbeidsbenken.")
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = getattr(exc, "status_code", 500)
-    messages = {
-        404: "Finner ikke siden.",
-        405: "Den handlingen finnes ikke her.",
-        413: f"Filen er for stor (grensen er {MAX_FILE_BYTES // (1024 * 1024)} MB). Del opp planen.",
-    }
-    return error_response(request.url.path, Refused(status, messages.get(status, "Forespørselen kunne ikke tas imot.")))
+async def _os_error(request: Request, exc: OSError) -> Response:
+    refusal = storage_refusal(exc, "lese eller skrive arbeidsmappen")
+    return error_response(request.url.path, refusal.http_status, refusal.message)
 
 
-class Handlers:
-    def __init__(self, checker: Checker, token: str) -> None:
+HTTP_MESSAGES = {
+    400: "Forespørselen kunne ikke tas imot.",
+    404: "Finner ikke siden.",
+    405: "Den handlingen finnes ikke her.",
+    413: "Forespørselen er for stor.",
+}
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Starlette's own refusals (no route, wrong method, a broken form body) in Norwegian."""
+    status = exc.status_code
+    return error_response(request.url.path, status, HTTP_MESSAGES.get(status, "Forespørselen kunne ikke tas imot."))
+
+
+# --- the handlers, split by what they serve ----------------------------------------------------------
+
+class Views:
+    """What pages, downloads and the API share: finding a plan (through the checker, which owns its state)."""
+
+    def __init__(self, checker: Checker, token: str, parsing: ParsePool) -> None:
         self.checker = checker
-        self.workspace = checker.workspace
         self.token = token
+        self.parsing = parsing
 
-    # --- looking things up ---------------------------------------------------------------------
-
-    def lookup(self, request: Request) -> tuple[WorkspacePlan, PlanState]:
-        """A plan in the workspace (or one whose first draft is being checked) and its state.
-
-        The state is read first: a check that is done has already written its draft to the plan. Handlers
-        that change the review take the live state again under the plan's lock.
-        """
+    async def view(self, request: Request) -> PlanView:
         key = plan_id_from_url(request.path_params["plan"])
-        live = self.checker.state(key) if key else None
-        state = replace(live) if live is not None else None  # a snapshot: the worker goes on changing the live one
-        plan = self.workspace.plan(key) if key else None
-        if plan is None and state is not None:
-            plan = WorkspacePlan(key, state.district or key)
-        if plan is None:
-            raise Refused(404, f"Finner ikke planen «{request.path_params['plan']}» i arbeidsmappen.")
-        return plan, state or PlanState(CheckState(RUNNING, "laster inn"))
+        view = await run_in_threadpool(self.checker.view, key) if key else None
+        if view is None:
+            raise _unknown_plan(request)
+        return view
 
-    def reviewed(self, plan: WorkspacePlan, state: PlanState):
-        """(the analysis with the review applied, the review) of the latest draft; (None, None) before it is checked."""
-        if state.machine is None:
-            return None, None
-        with self.workspace.lock(plan.id):
-            review = self.checker.current_review(plan, state.machine)
-        return apply_review(state.machine, review), review
+    async def plan_id(self, request: Request) -> str:
+        """The plan's id, for a change (the checker reads what it needs under the plan's lock)."""
+        key = plan_id_from_url(request.path_params["plan"])
+        if not key or not await run_in_threadpool(self.checker.knows, key):
+            raise _unknown_plan(request)
+        return key
 
-    def listings(self) -> list[PlanListing]:
-        listings = []
-        states = {key: replace(state) for key, state in list(self.checker.states.items())}  # first, as in `lookup`
-        for plan in self.workspace.plans():
-            state = states.get(plan.id) or PlanState(CheckState(RUNNING, "laster inn"))
-            try:
-                analysis, review = self.reviewed(plan, state)
-            except PlanRemoved:
-                continue  # removed while the list was made
-            decided = sum(1 for d in review.decisions.values() if d.status) if review else 0
-            listings.append(PlanListing(plan, state.check, analysis, decided))
-        return listings
+    async def views(self) -> list[PlanView]:
+        return await run_in_threadpool(self.checker.views)
 
-    # --- pages ---------------------------------------------------------------------------------
+    def comparison_of(self, views: list[PlanView]):
+        done = [view for view in views if view.analysis is not None]
+        if not done:
+            return None
+        return build_comparison([view.analysis for view in done], [view.plan.id for view in done], [],
+                                self.checker.reference)
+
+    async def checked_form(self, request: Request, max_files: int, max_fields: int):
+        """A form that changes something carries the session's token (in a field, or a header for scripts).
+
+        A broken multipart body is Starlette's HTTPException(400), answered in one line like any other.
+        """
+        if _content_kind(request.headers.get("content-type", "")) != FORM:
+            raise Refused(415, "Dette sendes med skjemaet (multipart/form-data), ikke som JSON.")
+        form = await request.form(max_files=max_files, max_fields=max_fields)
+        sent = str(form.get("token") or request.headers.get("x-alignment-token") or "")
+        if not hmac.compare_digest(sent.encode("utf-8", "replace"), self.token.encode()):
+            raise Refused(403, "Skjemaet er utløpt. Last siden på nytt og prøv igjen.")
+        return form
+
+    async def read_and_queue(self, request: Request) -> tuple[Upload, CheckState]:
+        """Read an uploaded draft and queue its check. The place in the queue is taken first (a full queue is
+        503 at once), and the reading runs in a small pool (`MAX_PARSING`), so many uploads at once never take
+        the threads a save needs."""
+        with self.checker.place() as place:
+            form = await self.checked_form(request, max_files=1, max_fields=10)
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise Refused(422, "Velg en planfil (.pdf, .docx, .txt eller .md).")
+            data = await upload.read(MAX_FILE_BYTES + 1)
+            district = _text(str(form.get("district") or ""), "district").strip()[:80]
+            ocr = str(form.get("ocr") or "") in ("1", "on", "true", "ja")
+            name = _text(upload.filename, "filnavnet")
+            read = await self.parsing.run(_read, name, data, district, ocr)
+            return read, self.checker.submit(read, place)
+
+
+class Pages(Views):
+    """The HTML pages (and the two forms that work without JavaScript)."""
 
     async def overview(self, request: Request) -> Response:
-        listings = await run_in_threadpool(self.listings)
+        views = await self.views()
         removed = plan_id_from_url(request.query_params.get("fjernet", ""))
         notice = (f"Planen «{removed}» er fjernet fra arbeidsbenken. Filene er flyttet til mappen {REMOVED} i "
                   "arbeidsmappen; flytt mappen tilbake, med arbeidsbenken stoppet, for å få planen inn igjen."
                   ) if removed else ""
-        return HTMLResponse(overview_html(listings, self._comparison(listings), self.token, notice=notice))
-
-    def _comparison(self, listings: list[PlanListing]):
-        done = [listing for listing in listings if listing.analysis is not None]
-        if not done:
-            return None
-        return build_comparison([listing.analysis for listing in done], [listing.plan.id for listing in done], [],
-                                self.checker.reference)
+        return HTMLResponse(overview_html(_listings(views), self.comparison_of(views), self.token, notice=notice))
 
     async def plan_page(self, request: Request) -> Response:
-        plan, state = self.lookup(request)
-        analysis, review = await run_in_threadpool(self.reviewed, plan, state)
-        return HTMLResponse(plan_html(plan, state.check, analysis, review, state.revision, self.token,
+        view = await self.view(request)
+        return HTMLResponse(plan_html(view.plan, view.check, view.analysis, view.review, view.revision, self.token,
                                       pdf_letter=libreoffice() is not None))
 
     async def card(self, request: Request) -> Response:
-        plan, state = self.lookup(request)
-        analysis, review = await run_in_threadpool(self.reviewed, plan, state)
+        view = await self.view(request)
         tiltak_id = request.path_params["tiltak"]
-        if analysis is None or tiltak_id not in {t.id for t in analysis.reference.tiltak}:
+        if view.analysis is None or tiltak_id not in {t.id for t in view.analysis.reference.tiltak}:
             raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}».")
-        return HTMLResponse(card_html(plan, analysis, review, tiltak_id))
+        return HTMLResponse(card_html(view.plan, view.analysis, view.review, tiltak_id))
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -299,137 +395,96 @@ class Handlers:
         relative, media_type = STATIC[name]
         return Response(package_path(relative).read_bytes(), media_type=media_type, headers={"cache-control": "no-cache"})
 
-    # --- downloads -----------------------------------------------------------------------------
+    async def upload_form(self, request: Request) -> Response:
+        """The upload form without JavaScript: a page back, the plan's or the overview with the error."""
+        try:
+            upload, _ = await self.read_and_queue(request)
+        except AlignmentError as error:
+            views = await self.views()
+            html = overview_html(_listings(views), self.comparison_of(views), self.token, error=str(error))
+            return HTMLResponse(html, status_code=error.http_status)
+        return RedirectResponse(f"/planer/{upload.plan_id}", status_code=303)
 
-    def _done(self, plan: WorkspacePlan, state: PlanState):
-        analysis, review = self.reviewed(plan, state)
-        if analysis is None:
-            raise Refused(409, "Planen er ikke ferdig sjekket ennå. Prøv igjen om litt.")
-        return analysis, review
+    async def remove_form(self, request: Request) -> Response:
+        """Take a plan off the workbench (a mistaken upload, a test): its files are moved aside, not deleted."""
+        key = await self.plan_id(request)
+        await self.checked_form(request, max_files=0, max_fields=2)
+        await run_in_threadpool(self.checker.remove, key)
+        return RedirectResponse(f"/?fjernet={key}", status_code=303)
 
-    async def report_download(self, request: Request) -> Response:
-        plan, state = self.lookup(request)
-        analysis, _ = await run_in_threadpool(self._done, plan, state)
-        return _attachment(report_html(analysis), f"{plan.id}.html", "text/html; charset=utf-8")
 
-    async def json_download(self, request: Request) -> Response:
-        plan, state = self.lookup(request)
-        analysis, _ = await run_in_threadpool(self._done, plan, state)
-        return _attachment(analysis_json_text(analysis), f"{plan.id}.json", "application/json")
+class Downloads(Views):
+    """Files to keep: a plan's report, JSON, review file and letter, and the comparison."""
 
-    async def review_download(self, request: Request) -> Response:
-        plan, state = self.lookup(request)
-        _, review = await run_in_threadpool(self._done, plan, state)
-        return _attachment(review_file(state.machine, review), f"{plan.id}.review.yaml", "application/yaml; charset=utf-8")
+    async def done(self, request: Request) -> PlanView:
+        view = await self.view(request)
+        if view.analysis is None:
+            raise Refused(409, view.check.error or "Planen er ikke ferdig sjekket ennå. Prøv igjen om litt.")
+        return view
 
-    async def letter_download(self, request: Request) -> Response:
+    async def report(self, request: Request) -> Response:
+        view = await self.done(request)
+        return _attachment(report_html(view.analysis), f"{view.plan.id}.html", "text/html; charset=utf-8")
+
+    async def report_json(self, request: Request) -> Response:
+        view = await self.done(request)
+        return _attachment(analysis_json_text(view.analysis), f"{view.plan.id}.json", "application/json")
+
+    async def review(self, request: Request) -> Response:
+        view = await self.done(request)
+        return _attachment(review_file(view.machine, view.review), f"{view.plan.id}.review.yaml",
+                           "application/yaml; charset=utf-8")
+
+    async def letter(self, request: Request) -> Response:
         """The feedback letter for the latest draft, with the review as it stands now."""
         fmt = request.path_params["fmt"]
         if fmt not in LETTER_MEDIA_TYPES:
             raise Refused(404, "Finner ikke siden.")
-        plan, state = self.lookup(request)
-        analysis, _ = await run_in_threadpool(self._done, plan, state)
-        version = plan.latest
-        letter = await run_in_threadpool(letter_docx, analysis, draft_label(version) if version else "",
+        view = await self.done(request)
+        version = view.plan.latest
+        letter = await run_in_threadpool(letter_docx, view.analysis, draft_label(version) if version else "",
                                          version.name if version else "")
         if fmt == "pdf":
             try:
                 letter = await run_in_threadpool(pdf_from_docx, letter)
             except OutputError as error:
                 raise Refused(409, str(error)) from error
-        return _attachment(letter, f"{plan.id}.tilbakemelding.{fmt}", LETTER_MEDIA_TYPES[fmt])
+        return _attachment(letter, f"{view.plan.id}.tilbakemelding.{fmt}", LETTER_MEDIA_TYPES[fmt])
 
-    async def comparison_download(self, request: Request) -> Response:
+    async def comparison(self, request: Request) -> Response:
         fmt = request.path_params["fmt"]
         renderers = {"html": (comparison_html, "text/html; charset=utf-8"), "csv": (comparison_csv, "text/csv"),
                      "xlsx": (comparison_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
         if fmt not in renderers:
             raise Refused(404, "Finner ikke siden.")
-        comparison = self._comparison(await run_in_threadpool(self.listings))
+        comparison = self.comparison_of(await self.views())
         if comparison is None:
             raise Refused(409, "Ingen planer er ferdig sjekket ennå.")
         render, media_type = renderers[fmt]
         return _attachment(await run_in_threadpool(render, comparison), f"sammenligning.{fmt}", media_type)
 
-    # --- uploads -------------------------------------------------------------------------------
 
-    async def checked_form(self, request: Request, max_files: int, max_fields: int):
-        """A form that changes something carries the session's token (in a field, or a header for scripts).
+class Api(Views):
+    """The JSON API under /api/, for the pages' scripts and for scripts of one's own."""
 
-        A broken multipart body is Starlette's HTTPException(400), answered in one line like any other.
-        """
-        form = await request.form(max_files=max_files, max_fields=max_fields)
-        sent = str(form.get("token") or request.headers.get("x-alignment-token") or "")
-        if not hmac.compare_digest(sent.encode(), self.token.encode()):
-            raise Refused(403, "Skjemaet er utløpt. Last siden på nytt og prøv igjen.")
-        return form
+    async def token_json(self, request: Request) -> Response:
+        return JSONResponse({"token": self.token})
 
-    async def _read_upload(self, request: Request) -> Upload:
-        form = await self.checked_form(request, max_files=1, max_fields=10)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise Refused(422, "Velg en planfil (.pdf, .docx, .txt eller .md).")
-        data = await upload.read(MAX_FILE_BYTES + 1)
-        district = str(form.get("district") or "").strip()[:80]
-        ocr = str(form.get("ocr") or "") in ("1", "on", "true", "ja")
-        try:
-            return await run_in_threadpool(_read, upload.filename, data, district, ocr)
-        except InputTooLargeError as error:
-            raise Refused(413, str(error)) from error
-        except UnsupportedFormatError as error:
-            raise Refused(415, str(error)) from error
-        except InputError as error:
-            raise Refused(422, str(error)) from error
+    async def plans(self, request: Request) -> Response:
+        return JSONResponse([_listing_json(view) for view in await self.views()])
 
-    async def api_upload(self, request: Request) -> Response:
-        upload = await self._read_upload(request)
-        try:
-            check = self.checker.submit(upload)
-        except QueueFull as exc:
-            raise Refused(503, "Arbeidsbenken har mange planer i kø. Prøv igjen om noen minutter.") from exc
+    async def upload(self, request: Request) -> Response:
+        upload, check = await self.read_and_queue(request)
         status = 201 if check.state == DONE else 202
         return JSONResponse({"id": upload.plan_id, "district": upload.district, "state": check.state},
                             status_code=status, headers={"location": f"/api/plans/{upload.plan_id}"})
 
-    async def upload_form(self, request: Request) -> Response:
-        """The upload form without JavaScript: a page back, the plan's or the overview with the error."""
-        try:
-            upload = await self._read_upload(request)
-            self.checker.submit(upload)
-        except Refused as refusal:
-            listings = await run_in_threadpool(self.listings)
-            html = overview_html(listings, self._comparison(listings), self.token, error=refusal.message)
-            return HTMLResponse(html, status_code=refusal.status)
-        except QueueFull:
-            return error_response("/", Refused(503, "Arbeidsbenken har mange planer i kø. Prøv igjen om noen minutter."))
-        return RedirectResponse(f"/planer/{upload.plan_id}", status_code=303)
-
-    async def remove_form(self, request: Request) -> Response:
-        """Take a plan off the workbench (a mistaken upload, a test): its files are moved aside, not deleted."""
-        plan, _ = self.lookup(request)
-        await self.checked_form(request, max_files=0, max_fields=2)
-        try:
-            await run_in_threadpool(self.checker.remove, plan.id)
-        except CheckRunning as exc:
-            raise Refused(409, "Planen sjekkes nå. Vent til sjekken er ferdig, og prøv igjen.") from exc
-        return RedirectResponse(f"/?fjernet={plan.id}", status_code=303)
-
-    # --- the API -------------------------------------------------------------------------------
-
-    async def api_token(self, request: Request) -> Response:
-        return JSONResponse({"token": self.token})
-
-    async def api_plans(self, request: Request) -> Response:
-        listings = await run_in_threadpool(self.listings)
-        return JSONResponse([_listing_json(listing) for listing in listings])
-
-    async def api_plan(self, request: Request) -> Response:
-        plan, state = self.lookup(request)
-        analysis, _ = await run_in_threadpool(self.reviewed, plan, state)
-        check = state.check
-        data = {"id": plan.id, "district": plan.district, "state": check.state, "stage": check.stage,
-                "done": check.done, "total": check.total, "versions": [asdict(v) for v in plan.versions],
-                "revision": state.revision, "report": analysis_json(analysis) if analysis else None}
+    async def plan(self, request: Request) -> Response:
+        view = await self.view(request)
+        check, analysis = view.check, view.analysis
+        data = {"id": view.plan.id, "district": view.plan.district, "state": check.state, "stage": check.stage,
+                "done": check.done, "total": check.total, "versions": [asdict(v) for v in view.plan.versions],
+                "revision": view.revision, "report": analysis_json(analysis) if analysis else None}
         if check.error:
             data["error"] = check.error
         if analysis is not None:
@@ -437,77 +492,44 @@ class Handlers:
                                   for v in analysis.machine_verdicts}
         return JSONResponse(data)
 
-    async def api_save(self, request: Request) -> Response:
-        plan, state = self.lookup(request)
-        body = await _json_body(request)
-        return JSONResponse(await run_in_threadpool(self._save, plan, state, request.path_params["tiltak"], body))
+    async def save(self, request: Request) -> Response:
+        key = await self.plan_id(request)
+        fields = _decision_fields(await json_body(request))
+        return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], *fields))
 
-    def _save(self, plan: WorkspacePlan, state: PlanState, tiltak_id: str, body: dict) -> dict:
-        state = self.checker.state(plan.id) or state
-        if tiltak_id not in {t.id for t in self.checker.reference.tiltak}:
-            raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}» blant Byrådets tiltak.")
-        if state.machine is None:
-            raise Refused(409, "Planen sjekkes fortsatt. Prøv igjen når sjekken er ferdig.")
-        status, evidence, comment, reviewer, seen, tab = _decision_fields(body)
-        machine = state.machine
-        unknown = [m for m in evidence if m not in {measure.id for measure in machine.measures}]
-        if unknown:
-            raise Refused(422, f"Ukjent tiltak i planen «{unknown[0]}» (tiltakene heter M01, M02, …).")
-        machine_evidence = [e.measure.id for e in next(v for v in machine.machine_verdicts
-                                                        if v.tiltak.id == tiltak_id).evidence]
-        decision = Decision(tiltak_id, status, tuple(m for m in evidence if m not in machine_evidence),
-                            tuple(m for m in machine_evidence if m not in evidence), comment, reviewer,
-                            date.today().isoformat() if (status or comment) else "")
-        with self.workspace.lock(plan.id):
-            review = with_decision(self.checker.current_review(plan, machine), decision)
-            path = self.workspace.review_path(plan)
-            write_files({path: review_file(machine, review)})
-            info = path.stat()
-            state.review, state.review_stamp = review, (info.st_mtime_ns, info.st_size)
-            state.revision += 1
-            elsewhere = sorted(t for t, (revision, who) in state.changes.items()
-                               if revision > seen and t != tiltak_id and (not tab or who != tab))
-            state.changes[tiltak_id] = (state.revision, tab)
-        reviewed = apply_review(machine, review)
-        entry = verdict_json(reviewed.verdict(tiltak_id), reviewed.review)
-        counts = reviewed.summary.counts
-        return {"tiltak": entry, "revision": state.revision, "changed_elsewhere": elsewhere,
-                "summary": {"covered": counts.covered, "partial": counts.partial, "missing": counts.missing},
-                "reviewed": sum(1 for d in review.decisions.values() if d.status)}
-
-    async def api_review_import(self, request: Request) -> Response:
+    async def review_import(self, request: Request) -> Response:
         """Take a review file (edited elsewhere) for this plan; it is checked like the CLI checks one."""
-        plan, state = self.lookup(request)
+        key = await self.plan_id(request)
         form = await self.checked_form(request, max_files=1, max_fields=5)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise Refused(422, "Velg en vurderingsfil (.review.yaml).")
         data = await upload.read(MAX_REVIEW_BYTES + 1)
-        return JSONResponse(await run_in_threadpool(self._import_review, plan, state, upload.filename or "vurdering.yaml",
-                                                    data))
+        name = _text(upload.filename or "vurdering.yaml", "filnavnet")[:MAX_NAME_SHOWN]
+        return JSONResponse(await run_in_threadpool(self.checker.import_review, key, name, data))
 
-    def _import_review(self, plan: WorkspacePlan, state: PlanState, name: str, data: bytes) -> dict:
-        state = self.checker.state(plan.id) or state
-        if state.machine is None:
-            raise Refused(409, "Planen sjekkes fortsatt. Prøv igjen når sjekken er ferdig.")
-        if len(data) > MAX_REVIEW_BYTES:
-            raise Refused(413, f"{name}: vurderingsfilen er for stor (grensen er {MAX_REVIEW_BYTES // (1024 * 1024)} MB).")
-        try:
-            review = parse_review(data.decode("utf-8"), name, [t.id for t in self.checker.reference.tiltak])
-            review = rebase_review(review, state.machine)
-        except UnicodeDecodeError as exc:
-            raise Refused(422, f"{name}: er ikke lagret som UTF-8.") from exc
-        except ReviewError as error:
-            raise Refused(422, str(error)) from error
-        with self.workspace.lock(plan.id):
-            path = self.workspace.review_path(plan)
-            write_files({path: review_file(state.machine, review)})
-            info = path.stat()
-            state.review, state.review_stamp = review, (info.st_mtime_ns, info.st_size)
-            state.revision += 1
-            state.changes.update({t: (state.revision, "") for t in review.decisions})
-        return {"id": plan.id, "revision": state.revision,
-                "reviewed": sum(1 for d in review.decisions.values() if d.status)}
+
+def _listings(views: list[PlanView]) -> list[PlanListing]:
+    return [PlanListing(view.plan, view.check, view.analysis, view.reviewed) for view in views]
+
+
+def _unknown_plan(request: Request) -> Refused:
+    return Refused(404, f"Finner ikke planen «{request.path_params['plan']}» i arbeidsmappen.")
+
+
+class ParsePool:
+    """The threads uploads are read in: at most MAX_PARSING at once (each may start a parser process), apart
+    from the threads that serve saves and pages, so a burst of uploads waits in this pool's queue and nothing
+    else waits behind it."""
+
+    def __init__(self) -> None:
+        self._pool = concurrent.futures.ThreadPoolExecutor(MAX_PARSING, thread_name_prefix="alignment-upload")
+
+    async def run(self, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+
+    def stop(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _read(name: str, data: bytes, district: str, ocr: bool) -> Upload:
@@ -532,14 +554,43 @@ def _attachment(content, filename: str, media_type: str) -> Response:
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
-async def _json_body(request: Request) -> dict:
+async def json_body(request: Request) -> dict:
+    """The JSON object a change sends: JSON by its Content-Type, well-formed, not nested deeper than a
+    decision is, and with no text that could not be written (a lone surrogate)."""
+    if _content_kind(request.headers.get("content-type", "")) != JSON:
+        raise Refused(415, "Endringen sendes som JSON (Content-Type: application/json).")
+    raw = await request.body()
+    if _nesting(raw) > MAX_JSON_DEPTH:
+        raise Refused(422, "Forespørselen er for dypt nøstet.")
     try:
-        body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as exc:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise Refused(422, "Forespørselen er ikke gyldig JSON.") from exc
     if not isinstance(body, dict):
         raise Refused(422, "Forespørselen må være et JSON-objekt med status, evidence, comment og reviewer.")
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise Refused(422, "Forespørselen inneholder ugyldige tegn (en enslig UTF-16-surrogat).") from exc
     return body
+
+
+def _nesting(raw: bytes) -> int:
+    """How deep brackets nest in a JSON text (an upper bound: brackets inside strings count too), without parsing."""
+    depth = deepest = 0
+    for byte in raw.translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _text(value: str, what: str) -> str:
+    if not valid_text(value):
+        raise Refused(422, f"{what} inneholder ugyldige tegn (en enslig UTF-16-surrogat).")
+    return value
 
 
 def _decision_fields(body: dict):
@@ -562,14 +613,14 @@ def _decision_fields(body: dict):
     return status, list(dict.fromkeys(evidence)), texts[0], texts[1], seen, tab[:64]
 
 
-def _listing_json(listing: PlanListing) -> dict:
-    data = {"id": listing.plan.id, "district": listing.plan.district, "state": listing.check.state,
-            "versions": len(listing.plan.versions), "reviewed": listing.reviewed}
-    if listing.analysis is not None:
-        counts = listing.analysis.summary.counts
+def _listing_json(view: PlanView) -> dict:
+    data = {"id": view.plan.id, "district": view.plan.district, "state": view.check.state,
+            "versions": len(view.plan.versions), "reviewed": view.reviewed}
+    if view.analysis is not None:
+        counts = view.analysis.summary.counts
         data["summary"] = {"covered": counts.covered, "partial": counts.partial, "missing": counts.missing}
-    if listing.check.error:
-        data["error"] = listing.check.error
+    if view.check.error:
+        data["error"] = view.check.error
     return data
 
 

@@ -7,41 +7,54 @@ draft in the workspace. A failing check is reported on the plan and leaves
 the workspace as it was; nothing a check does can stop the server.
 
 The checker also holds each plan's latest analysis (the machine's verdicts,
-and the review file's decisions applied), which the pages and the API read.
+and the review file's decisions applied). That state is the checker's own:
+the pages and the API ask for a `PlanView` (a copy) and change a review only
+through `save` and `import_review`, which hold the plan's lock.
+
+One plan's bad state never reaches another's: a plan whose review file is
+broken, or whose files cannot be read, is listed with its Norwegian line
+and can still be repaired (a new review file, a new draft) or removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import queue
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from ..analysis import plan_title
 from ..check import analyze
 from ..checklist import load_checklist
 from ..embed import Embedder
-from ..errors import AlignmentError
+from ..errors import AlignmentError, OutputError, Refused, ReviewError, os_reason, storage_status
 from ..ingest import parse_document, read_scan
 from ..match import Matcher
-from ..records import CHECK_STAGES, Analysis, CheckState, Document, Measure, Review, WorkspacePlan
+from ..records import CHECK_STAGES, Analysis, CheckState, Decision, Document, Measure, Review, WorkspacePlan
 from ..reference import load_reference
-from ..render.data import analysis_json_text
-from ..review import empty_review, load_review, rebase_review
+from ..render.data import analysis_json_text, verdict_json
+from ..render.review_file import review_file
+from ..review import MAX_REVIEW_BYTES, apply_review, empty_review, load_review, parse_review, rebase_review, with_decision
+from ..output import write_files
 from ..segment import extract_measures
-from .workspace import Workspace, plan_id
+from ..segment.account import ensure_measures
+from .workspace import PlanRemoved, Workspace, plan_id
 
-MAX_QUEUED = 20
+MAX_QUEUED = 20  # uploads waiting for the worker (or being read), not the plans reloaded at start
+MAX_PARSING = 2  # uploads read (PDF and Word parsing in their own processes) at once: the machine's cores
 RUNNING, DONE, FAILED = "running", "done", "failed"
+LOADING = CheckState(RUNNING, "laster inn")
+log = logging.getLogger(__name__)
 
 
-class QueueFull(Exception):
-    """More checks are waiting than the workbench takes at once."""
+@dataclass
+class _Place:
+    """A place in the queue, held by one upload while it is read."""
 
-
-class CheckRunning(Exception):
-    """The plan is being checked (or loaded) now, so it cannot be removed."""
+    queued: bool = False
 
 
 @dataclass
@@ -74,10 +87,31 @@ class PlanState:
     changes: dict = field(default_factory=dict)  # tiltak id -> revision of its last save
 
 
+@dataclass(frozen=True)
+class PlanView:
+    """A plan as a page or the API shows it: a copy, taken at once, that no handler can change the checker through.
+
+    `check` is FAILED with the Norwegian line when the plan's own files are broken (a review file with a typo),
+    so the plan is listed and shown with what is wrong instead of taking a page down.
+    """
+
+    plan: WorkspacePlan
+    check: CheckState
+    revision: int = 0
+    machine: Analysis | None = None  # the latest draft's analysis, as the machine made it
+    analysis: Analysis | None = None  # the same with the review applied
+    review: Review | None = None
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for d in self.review.decisions.values() if d.status) if self.review else 0
+
+
 def read_upload(name: str, data: bytes, district: str, ocr: bool) -> Upload:
     """Read and extract an uploaded draft; raises the same errors as `alignment check`."""
     document = parse_document(data, name, name, ocr=ocr)
     measures = extract_measures(document)
+    ensure_measures(document, measures, name)
     guessed = district.strip() or plan_title(document)
     return Upload(plan_id(guessed), guessed, name, data, ocr, document, measures)
 
@@ -89,15 +123,22 @@ class Checker:
         self.checklist = load_checklist()
         self.embedder = Embedder(model, backend=backend)
         self._matcher: Matcher | None = None
-        self._queue: queue.Queue = queue.Queue(maxsize=MAX_QUEUED)
-        self.states: dict[str, PlanState] = {}
+        # Unbounded: the plans reloaded at start are queued before the worker runs, however many there are.
+        # Uploads are bounded by `_taken` instead (waiting checks and uploads being read).
+        self._queue: queue.Queue = queue.Queue()
+        self._taken = 0
+        self._states: dict[str, PlanState] = {}
         self._states_lock = threading.Lock()
         self._thread = threading.Thread(target=self._work, name="alignment-checker", daemon=True)
 
     def start(self) -> None:
-        """Load the model and every plan already in the workspace, then take uploads, on the worker thread."""
+        """Clean what a crash left, then load the model and every plan in the workspace, on the worker thread.
+
+        Returns at once, with any number of plans: each is queued as "laster inn" for the worker.
+        """
+        self.workspace.clean()
         for plan in self.workspace.plans():
-            self._set(plan.id, CheckState(RUNNING, "laster inn"))
+            self._set(plan.id, LOADING)
             self._queue.put(("reload", plan))
         self._thread.start()
 
@@ -107,21 +148,42 @@ class Checker:
             self._queue.put(("stop", None))
             self._thread.join(timeout)
 
-    def submit(self, upload: Upload) -> CheckState:
-        state = self.state(upload.plan_id)
+    # --- uploads --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def place(self):
+        """A place in the queue for an upload about to be read, taken before the (slow) reading, so a full
+        queue is refused at once rather than after parsing. Given back unless `submit` queued the upload
+        (then the worker gives it back when the check ends)."""
+        with self._states_lock:
+            if self._taken >= MAX_QUEUED - 1:  # one place is kept for `stop`
+                raise Refused(503, "Arbeidsbenken har mange planer i kø. Prøv igjen om noen minutter.")
+            self._taken += 1
+        place = _Place()
+        try:
+            yield place
+        finally:
+            if not place.queued:
+                self._give_back()
+
+    def _give_back(self) -> None:
+        with self._states_lock:
+            self._taken -= 1
+
+    def submit(self, upload: Upload, place: _Place | None = None) -> CheckState:
+        """Queue a check of `upload` in `place` (one is taken here without); the check's state now."""
+        if place is None:
+            with self.place() as taken:
+                return self.submit(upload, taken)
+        state = self._live(upload.plan_id)
         plan = self.workspace.plan(upload.plan_id)
         if plan and plan.latest and plan.latest.sha256 == upload.sha256 and state and state.check.state == DONE:
             return state.check  # the same draft again: already checked
-        if self._queue.qsize() >= MAX_QUEUED - 1:  # one place is kept for `stop`
-            raise QueueFull
-        previous = state.check if state else CheckState(FAILED, error="Køen var full. Last opp planen igjen.")
         self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[0]))  # before the worker can finish it
-        self.state(upload.plan_id).district = upload.district
-        try:
-            self._queue.put_nowait(("check", upload))
-        except queue.Full as exc:
-            self._set(upload.plan_id, previous)
-            raise QueueFull from exc
+        with self._states_lock:
+            self._states[upload.plan_id].district = upload.district
+        self._queue.put(("check", upload))
+        place.queued = True
         return CheckState(RUNNING, CHECK_STAGES[0])
 
     def remove(self, plan_id: str) -> None:
@@ -129,27 +191,165 @@ class Checker:
 
         A plan being checked is refused: the check would store its draft into a folder that is gone.
         """
-        state = self.state(plan_id)
+        state = self._live(plan_id)
         if state is not None and state.check.state == RUNNING:
-            raise CheckRunning(plan_id)
+            raise Refused(409, "Planen sjekkes nå. Vent til sjekken er ferdig, og prøv igjen.")
         with self.workspace.lock(plan_id):
-            self.workspace.remove(plan_id, datetime.now())
+            try:
+                self.workspace.remove(plan_id, datetime.now())
+            except OSError as exc:
+                raise storage_refusal(exc, "flytte planen til side") from exc
         with self._states_lock:
-            live = self.states.get(plan_id)
+            live = self._states.get(plan_id)
             if live is not None and live.check.state != RUNNING:  # not a new draft uploaded meanwhile
-                del self.states[plan_id]
+                del self._states[plan_id]
+
+    # --- what the pages read --------------------------------------------------------------------
 
     def state(self, plan_id: str) -> PlanState | None:
+        """A copy of the plan's live state (the worker goes on changing the live one)."""
         with self._states_lock:
-            return self.states.get(plan_id)
+            live = self._states.get(plan_id)
+            return replace(live, changes=dict(live.changes)) if live is not None else None
+
+    def _live(self, plan_id: str) -> PlanState | None:
+        with self._states_lock:
+            return self._states.get(plan_id)
+
+    def knows(self, plan_id: str) -> bool:
+        """Whether the plan is in the workspace, or its first draft is being checked."""
+        return self._live(plan_id) is not None or self.workspace.plan(plan_id) is not None
+
+    def view(self, plan_id: str) -> PlanView | None:
+        """The plan (in the workspace, or its first draft being checked) with its review applied; None if unknown.
+
+        The state is read first: a check that is done has already written its draft to the plan.
+        """
+        state = self.state(plan_id)
+        plan = self.workspace.plan(plan_id)
+        if plan is None and state is not None:
+            plan = WorkspacePlan(plan_id, state.district or plan_id)
+        if plan is None:
+            return None
+        state = state or PlanState(LOADING)
+        if state.machine is None:
+            return PlanView(plan, state.check, state.revision)
+        try:
+            with self.workspace.lock(plan.id):
+                review = self.current_review(plan, state.machine)
+            return PlanView(plan, state.check, state.revision, state.machine, apply_review(state.machine, review),
+                            review)
+        except PlanRemoved:
+            raise
+        except Exception as error:  # this plan's files are broken: show it with why, never fail the page
+            return PlanView(plan, CheckState(FAILED, error=plan_error(error)), state.revision, state.machine)
+
+    def views(self) -> list[PlanView]:
+        """Every plan in the workspace; one whose files are broken is listed with its error, never left out."""
+        views = []
+        for plan in self.workspace.plans():
+            try:
+                view = self.view(plan.id)
+            except PlanRemoved:
+                continue  # removed while the list was made
+            except Exception as error:
+                view = PlanView(plan, CheckState(FAILED, error=plan_error(error)))
+            if view is not None:
+                views.append(view)
+        return views
+
+    # --- changing the review ----------------------------------------------------------------------
+
+    def save(self, plan_id: str, tiltak_id: str, status: str | None, evidence: list[str], comment: str,
+             reviewer: str, seen: int, tab: str) -> dict:
+        """One tiltak's decision, in the review file before this returns; what the page needs to update."""
+        if tiltak_id not in {t.id for t in self.reference.tiltak}:
+            raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}» blant Byrådets tiltak.")
+        machine = self._machine(plan_id)
+        unknown = [m for m in evidence if m not in {measure.id for measure in machine.measures}]
+        if unknown:
+            raise Refused(422, f"Ukjent tiltak i planen «{unknown[0]}» (tiltakene heter M01, M02, …).")
+        machine_evidence = [e.measure.id for e in next(v for v in machine.machine_verdicts
+                                                        if v.tiltak.id == tiltak_id).evidence]
+        decision = Decision(tiltak_id, status, tuple(m for m in evidence if m not in machine_evidence),
+                            tuple(m for m in machine_evidence if m not in evidence), comment, reviewer,
+                            date.today().isoformat() if (status or comment) else "")
+        plan = self._plan(plan_id)
+        with self.workspace.lock(plan_id):
+            # A broken review file (a typo made by hand) is refused with its line, not replaced: the decisions
+            # in it are the reviewer's. It is repaired by hand or by importing a good one.
+            review = with_decision(self.current_review(plan, machine), decision)
+            revision = self._write_review(plan, machine, review, {tiltak_id: tab})
+            with self._states_lock:
+                elsewhere = sorted(t for t, (rev, who) in self._states[plan_id].changes.items()
+                                   if rev > seen and t != tiltak_id and (not tab or who != tab))
+        reviewed = apply_review(machine, review)
+        counts = reviewed.summary.counts
+        return {"tiltak": verdict_json(reviewed.verdict(tiltak_id), reviewed.review), "revision": revision,
+                "changed_elsewhere": elsewhere,
+                "summary": {"covered": counts.covered, "partial": counts.partial, "missing": counts.missing},
+                "reviewed": sum(1 for d in review.decisions.values() if d.status)}
+
+    def import_review(self, plan_id: str, name: str, data: bytes) -> dict:
+        """A review file edited elsewhere, checked as `check --review` checks one, in place of the plan's."""
+        machine = self._machine(plan_id)
+        if len(data) > MAX_REVIEW_BYTES:
+            raise Refused(413, f"{name}: vurderingsfilen er for stor (grensen er {MAX_REVIEW_BYTES // (1024 * 1024)} MB).")
+        try:
+            review = parse_review(data.decode("utf-8"), name, [t.id for t in self.reference.tiltak])
+            review = rebase_review(check_text(review, name), machine)
+        except UnicodeDecodeError as exc:
+            raise Refused(422, f"{name}: er ikke lagret som UTF-8.") from exc
+        plan = self._plan(plan_id)
+        with self.workspace.lock(plan_id):
+            revision = self._write_review(plan, machine, review, {t: "" for t in review.decisions})
+        return {"id": plan_id, "revision": revision, "reviewed": sum(1 for d in review.decisions.values() if d.status)}
+
+    def _plan(self, plan_id: str) -> WorkspacePlan:
+        plan = self.workspace.plan(plan_id)
+        if plan is None:
+            raise PlanRemoved(plan_id)
+        return plan
+
+    def _machine(self, plan_id: str) -> Analysis:
+        state = self._live(plan_id)
+        if state is None or state.machine is None:
+            raise Refused(409, "Planen sjekkes fortsatt. Prøv igjen når sjekken er ferdig.")
+        return state.machine
+
+    def _write_review(self, plan: WorkspacePlan, machine: Analysis, review: Review, changed: dict) -> int:
+        """Write the review file (hold the lock) and record it on the live state; the new revision.
+
+        The file is refused before it is written if `check --review` would refuse to read it back.
+        """
+        text = review_file(machine, check_text(review, plan.district))
+        if len(text.encode("utf-8")) > MAX_REVIEW_BYTES:
+            raise Refused(413, f"Vurderingsfilen for {plan.district} ville bli større enn "
+                               f"{MAX_REVIEW_BYTES // (1024 * 1024)} MB, som er grensen for vurderingsfiler; ingenting "
+                               "er lagret. Korte ned kommentarene, eller del opp planen.")
+        path = self.workspace.review_path(plan)
+        try:
+            write_files({path: text})
+            info = path.stat()
+        except OutputError as error:
+            raise storage_refusal(error.__cause__ or error, "lagre vurderingen") from error
+        except OSError as exc:
+            raise storage_refusal(exc, "lagre vurderingen") from exc
+        with self._states_lock:
+            live = self._states[plan.id]
+            if live.machine is machine:
+                live.review, live.review_stamp = review, (info.st_mtime_ns, info.st_size)
+            live.revision += 1
+            live.changes.update({t: (live.revision, tab) for t, tab in changed.items()})
+            return live.revision
 
     def _set(self, plan_id: str, check: CheckState, machine: Analysis | None = None) -> None:
         with self._states_lock:
-            current = self.states.get(plan_id) or PlanState(check)
+            current = self._states.get(plan_id) or PlanState(check)
             current.check = check
             if machine is not None:
                 current.machine, current.review, current.review_stamp = machine, None, ()
-            self.states[plan_id] = current
+            self._states[plan_id] = current
 
     def matcher(self) -> Matcher:
         if self._matcher is None:
@@ -172,11 +372,13 @@ class Checker:
                     self._check(item)
                 else:
                     self._reload(item)
-            except AlignmentError as error:
-                self._set(key, CheckState(FAILED, error=str(error)))
-            except Exception as error:  # a bug of ours must not stop the worker
-                self._set(key, CheckState(FAILED, error=f"Intern feil ({type(error).__name__}). Prøv igjen, og meld "
-                                                         "fra om det skjer igjen."))
+            except Exception as error:  # nothing one plan does may stop the worker
+                if not isinstance(error, (AlignmentError, OSError)):
+                    log.exception("the check of %s failed", key)
+                self._set(key, CheckState(FAILED, error=plan_error(error)))
+            finally:
+                if kind == "check":
+                    self._give_back()
 
     def _analyze(self, plan_id: str, document: Document, measures: tuple[Measure, ...]) -> Analysis:
         def encoded(done: int, total: int) -> None:
@@ -201,7 +403,10 @@ class Checker:
             plan, version = self.workspace.next_version(upload.plan_id, upload.district, upload.name, upload.sha256,
                                                         uploaded, upload.ocr)
             stored = self._as_stored(plan, analysis)
-            self.workspace.store_version(plan, version, upload.data, analysis_json_text(stored), text_layer)
+            try:
+                self.workspace.store_version(plan, version, upload.data, analysis_json_text(stored), text_layer)
+            except OutputError as error:
+                raise storage_refusal(error.__cause__ or error, "lagre utkastet") from error
         self._set(plan.id, CheckState(DONE), stored)
 
     def _reload(self, plan: WorkspacePlan) -> None:
@@ -236,11 +441,52 @@ class Checker:
             stamp = (info.st_mtime_ns, info.st_size)
         except FileNotFoundError:
             stamp = ()
-        live = self.state(plan.id)
+        live = self._live(plan.id)
         if live is not None and live.machine is machine and live.review is not None and live.review_stamp == stamp:
             return live.review
         ids = [t.id for t in self.reference.tiltak]
-        review = rebase_review(load_review(path, ids) if stamp else empty_review(machine, str(path)), machine)
+        loaded = check_text(load_review(path, ids), str(path)) if stamp else empty_review(machine, str(path))
+        review = rebase_review(loaded, machine)
         if live is not None and live.machine is machine:
             live.review, live.review_stamp = review, stamp
         return review
+
+
+def valid_text(text: str) -> bool:
+    """Text that can be written as UTF-8: no lone UTF-16 surrogate ("\\ud800" in JSON or YAML reads as one)."""
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def check_text(review: Review, source: str) -> Review:
+    """The review, if every text in it can be written and read back; a file that could not is never written."""
+    texts = [review.district, *review.measures.values(), *review.new_measures]
+    for decision in review.decisions.values():
+        texts += [decision.comment, decision.reviewer, decision.date, decision.stale, *decision.add, *decision.remove]
+    if not all(valid_text(text) for text in texts if isinstance(text, str)):
+        raise ReviewError(f"{source}: vurderingen inneholder ugyldige tegn (en enslig UTF-16-surrogat). "
+                          "Fjern tegnet og prøv igjen.")
+    return review
+
+
+def plan_error(error: BaseException) -> str:
+    """One Norwegian line for what went wrong with one plan (its own line for errors we know, else "Intern feil")."""
+    if isinstance(error, AlignmentError):
+        return str(error)
+    if isinstance(error, OSError):
+        return storage_refusal(error, "lese eller skrive planens filer").message
+    return f"Intern feil ({type(error).__name__}). Prøv igjen, og meld fra om det skjer igjen."
+
+
+def storage_refusal(error: BaseException, doing: str) -> Refused:
+    """A write the disk refused, as one line: 507 for a full disk, 503 for a read-only workspace. Nothing is lost:
+    every write is atomic, so the files are as they were."""
+    if not isinstance(error, OSError):
+        return Refused(500, f"Kunne ikke {doing}: {error}")
+    status = storage_status(error)
+    advice = {507: " Frigjør plass på disken og prøv igjen.",
+              503: " Sjekk at arbeidsmappen kan skrives til, og prøv igjen."}.get(status, "")
+    return Refused(status, f"Kunne ikke {doing} ({os_reason(error)}); ingenting er endret.{advice}")

@@ -10,6 +10,10 @@ from ..embed import resolve_backend, resolve_model
 from ..errors import InputError, os_reason
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# An idle keep-alive connection is closed after this many seconds, so idle clients cannot hold the process's
+# file descriptors; past this many connections at once uvicorn answers 503 rather than running out of them.
+KEEP_ALIVE_SECONDS = 5
+MAX_CONNECTIONS = 100
 
 
 def run(workspace: Path, host: str, port: int, open_browser: bool, model: str | None, echo=print,
@@ -29,8 +33,42 @@ def run(workspace: Path, host: str, port: int, open_browser: bool, model: str | 
     echo(f"Arbeidsbenken kjører på {url} (arbeidsmappe: {Path(workspace).resolve()}). Stopp med Ctrl-C.")
     if open_browser:
         webbrowser.open(url)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(server_config(app)).run(sockets=[sock])
+
+
+def server_config(app, keep_alive: float = KEEP_ALIVE_SECONDS):
+    """uvicorn's settings for the workbench: quiet, with idle connections closed and connections bounded."""
+    import uvicorn
+
+    return uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+                          timeout_keep_alive=keep_alive, limit_concurrency=MAX_CONNECTIONS, http=_idle_protocol())
+
+
+def _idle_protocol():
+    """uvicorn's h11 protocol, closing a connection that is idle before its request is whole, too.
+
+    uvicorn times out an idle connection only after a response; one that sends nothing, or half a request
+    head, would otherwise stay open for good and hold a file descriptor.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class IdleClosingProtocol(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._wait_for_request()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.cycle is None or self.cycle.response_complete:  # no whole request yet: keep the clock running
+                self._wait_for_request()
+
+        def _wait_for_request(self) -> None:
+            self._unset_keepalive_if_required()
+            if not self.transport.is_closing():
+                self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive,
+                                                                    self.timeout_keep_alive_handler)
+
+    return IdleClosingProtocol
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -13,12 +13,16 @@ So `alignment check arbeidsmappe/bydel-frogner/versjoner/2-frogner.docx --review
 arbeidsmappe/bydel-frogner/bydel-frogner.review.yaml` gives the report the
 workbench shows. Writes go through `output` (atomic), and each plan has a
 lock (a thread lock and a file lock), so two tabs, two server processes or
-a crash never leave a half-written file.
+a crash never leave a half-written file. What a crash can leave (a
+temporary file, a draft written but never listed) is cleaned at start, and
+nothing is written that the workbench would refuse to read back (plan.json
+stays far under its size limit).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import itertools
 import json
@@ -30,6 +34,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from ..errors import AlignmentError
 from ..output import write_files, write_once
 from ..records import PlanVersion, WorkspacePlan
 from ..textnorm import fold
@@ -41,6 +46,13 @@ VERSIONS = "versjoner"
 REMOVED = ".fjernet"  # never a plan id: ids start with a letter or digit
 MAX_PLAN_FILE_BYTES = 1024 * 1024
 MAX_NAME_CHARS = 80
+# An upload's own name as plan.json keeps it, and how many drafts a plan may have: with both capped, plan.json
+# stays under MAX_PLAN_FILE_BYTES however the names are made (a draft's entry is at most about 2.2 KB: a name of
+# 255 characters each escaped as \uXXXX, a stored name of 80 four-byte characters), so no upload can push it
+# over the limit the workbench reads it with. A test holds the two together.
+MAX_UPLOAD_NAME_CHARS = 255
+MAX_SUFFIX_CHARS = 10
+MAX_VERSIONS = 400
 # Oslo's fifteen districts, for guessing a plan's district from its file name.
 DISTRICTS = ("Alna", "Bjerke", "Frogner", "Gamle Oslo", "Grorud", "Grünerløkka", "Nordre Aker", "Nordstrand", "Sagene",
              "St. Hanshaugen", "Stovner", "Søndre Nordstrand", "Ullern", "Vestre Aker", "Østensjø")
@@ -48,6 +60,12 @@ DISTRICTS = ("Alna", "Bjerke", "Frogner", "Gamle Oslo", "Grorud", "Grünerløkka
 
 class PlanRemoved(Exception):
     """The plan's folder was moved aside (removed from the workbench) while a request waited for it."""
+
+
+class TooManyDrafts(AlignmentError):
+    """A plan has as many drafts as plan.json may list; another would make a file the workbench cannot read."""
+
+    http_status = 409
 
 
 def plan_id(district: str) -> str:
@@ -59,7 +77,7 @@ def plan_id(district: str) -> str:
 def safe_file_name(name: str) -> str:
     """An uploaded file's name, safe to store: no folders ('../../x.txt' → 'x.txt'), no odd characters."""
     base = unicodedata.normalize("NFKC", PureWindowsPath(PurePosixPath(name).name).name)
-    suffix = re.sub(r"[^a-z0-9]", "", Path(base).suffix.lower())
+    suffix = re.sub(r"[^a-z0-9]", "", Path(base).suffix.lower())[:MAX_SUFFIX_CHARS]
     stem = re.sub(r"[^\w\-]+", "_", base[: len(base) - len(Path(base).suffix)]).strip("._")[:MAX_NAME_CHARS] or "plan"
     return f"{stem}.{suffix}" if suffix else stem
 
@@ -126,9 +144,12 @@ class Workspace:
                 if create:
                     folder.mkdir(parents=True, exist_ok=True)
                 try:
-                    handle = open(folder / ".lock", "a")
+                    handle = _open_lock(folder / ".lock")
                 except FileNotFoundError:
                     raise PlanRemoved(plan_id) from None
+                if handle is None:  # a read-only workspace: nothing can be written, so readers need no file lock
+                    yield
+                    return
                 with handle:
                     fcntl.flock(handle, fcntl.LOCK_EX)
                     if _same_file(handle, folder / ".lock"):
@@ -151,9 +172,12 @@ class Workspace:
                      ocr: bool) -> tuple[WorkspacePlan, PlanVersion]:
         """The plan (new or known) and the draft an upload becomes; nothing is written yet. Hold the lock."""
         plan = self.plan(plan_id) or WorkspacePlan(plan_id, district)
+        if len(plan.versions) >= MAX_VERSIONS:
+            raise TooManyDrafts(f"Planen «{plan.district}» har {MAX_VERSIONS} utkast, som er det meste arbeidsbenken "
+                                "fører opp. Fjern planen (filene tas vare på) og last opp det nyeste utkastet på nytt.")
         number = len(plan.versions) + 1
-        version = PlanVersion(number, f"{VERSIONS}/{number}-{safe_file_name(upload_name)}", upload_name, uploaded,
-                              sha256, ocr)
+        version = PlanVersion(number, f"{VERSIONS}/{number}-{safe_file_name(upload_name)}",
+                              upload_name[:MAX_UPLOAD_NAME_CHARS], uploaded, sha256, ocr)
         return WorkspacePlan(plan.id, plan.district, (*plan.versions, version)), version
 
     def store_version(self, plan: WorkspacePlan, version: PlanVersion, data: bytes, analysis_json: str,
@@ -161,20 +185,72 @@ class Workspace:
         """Write a checked draft: its file, its OCR'd copy if any, its analysis, then the plan's list of drafts.
 
         Hold the lock. A crash before the list is written leaves an unlisted file, never a listed one
-        that is missing.
+        that is missing; such a leftover has this draft's number, and is replaced (under the lock, no one
+        else is writing it).
         """
         path = self.version_path(plan, version)
         if not write_once(path, data):
-            raise FileExistsError(path)
+            path.unlink()  # an unlisted draft a crash left behind
+            if not write_once(path, data):
+                raise FileExistsError(path)
         files: dict[Path, str | bytes] = {path.with_suffix(".json"): analysis_json}
         if text_layer is not None:
             files[self.text_layer_path(plan, version)] = text_layer
         write_files(files)
         self._write_plan(plan)
 
+    def clean(self) -> list[Path]:
+        """Remove what a crash (kill -9, power loss) left in the plans' folders; the paths removed.
+
+        That is our own temporary files (`.name.XXXX.tmp`, from `output`) and drafts never listed in
+        plan.json (written, but the crash came before the list). Each plan is cleaned under its lock, so
+        a second server's write in progress is never touched. A folder that cannot be cleaned (a
+        read-only workspace) is left as it is: the leftovers are never read.
+        """
+        removed: list[Path] = []
+        for plan in self.plans():
+            try:
+                with self.lock(plan.id):
+                    removed += self._clean_plan(plan)
+            except (OSError, PlanRemoved):
+                continue
+        return removed
+
+    def _clean_plan(self, plan: WorkspacePlan) -> list[Path]:
+        folder = self.folder(plan.id)
+        listed = {self.version_path(plan, v) for v in plan.versions}
+        keep = listed | {p.with_suffix(".json") for p in listed} | {self.text_layer_path(plan, v) for v in plan.versions}
+        leftovers = [p for p in (*folder.glob(".*.tmp"), *(folder / VERSIONS).glob(".*.tmp")) if p.is_file()]
+        drafts = folder / VERSIONS
+        if drafts.is_dir():
+            leftovers += [p for p in drafts.iterdir() if p.is_file() and p not in keep and p not in leftovers
+                          and re.match(r"\d+-", p.name)]
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return leftovers
+
     def _write_plan(self, plan: WorkspacePlan) -> None:
         data = {"id": plan.id, "district": plan.district, "versions": [asdict(v) for v in plan.versions]}
         write_files({self.folder(plan.id) / PLAN_FILE: json.dumps(data, ensure_ascii=False, indent=2) + "\n"})
+
+
+def _open_lock(path: Path):
+    """The lock file, open for locking; None in a workspace that cannot be written (read-only, no access)."""
+    try:
+        return open(path, "a")
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+    try:
+        return open(path, "rb")  # flock works on a file opened for reading too
+    except FileNotFoundError:
+        if path.parent.is_dir():
+            return None
+        raise
+    except OSError:
+        return None
 
 
 def _same_file(handle, path: Path) -> bool:

@@ -14,7 +14,8 @@ MEASURES = [
 
 def test_json_has_the_documented_keys():
     data = json.loads(analysis_json_text(keyword_analysis(MEASURES)))
-    assert set(data) == {"plan", "model", "summary", "tiltak", "measures", "checklist", "review"}
+    assert set(data) == {"plan", "model", "summary", "extraction", "tiltak", "measures", "checklist", "review"}
+    assert set(data["extraction"]) == {"words", "measure_words", "uncertain", "warnings", "layouts", "chapters"}
     assert set(data["plan"]) == {"name", "source", "format"}
     assert len(data["tiltak"]) == 36 and data["summary"]["measures"] == 3
     hap = next(t for t in data["tiltak"] if t["id"] == "5.2.1 H")

@@ -68,7 +68,33 @@ def test_two_analyses_of_the_same_plan_render_the_same_bytes(nasty):
 def test_a_plan_without_measures_says_so():
     soup = BeautifulSoup(report_html(keyword_analysis([])), "html.parser")
     assert "Fant ingen tiltak i planen" in soup.select_one("#sammendrag").get_text()
-    assert {b.get_text(strip=True) for b in soup.select("table.verdicts .badge")} == {"Mangler"}
+    assert {b.get_text(strip=True) for b in soup.select("table.verdicts .badge")} == {"Mangler?"}
+    assert "Ikke funnet blant tiltakene verktøyet leste" in soup.select_one("table.verdicts").get_text()
+
+
+def test_a_thin_reading_is_said_above_the_counts_and_on_every_missing_tiltak():
+    from dataclasses import replace
+
+    from alignment.records import ExtractionWarning
+
+    from alignment.records import Measure
+
+    analysis = keyword_analysis([Measure("M01", "5.2", "", "Bydelen skal tilby HAP til unge.", line=3)])
+    warning = ExtractionWarning("few_measures", "Verktøyet fant bare 3 tiltak i en plan på 9 000 ord.")
+    thin = replace(analysis, extraction=replace(analysis.extraction, warnings=(warning,)))
+    soup = BeautifulSoup(report_html(thin), "html.parser")
+    notice = soup.select_one("#sammendrag .notice")
+    assert notice and "Verktøyet fant bare 3 tiltak" in notice.get_text()
+    assert "Mangler eller ikke funnet" in soup.select_one("#sammendrag .counts").get_text()
+    missing = [b.get_text(strip=True) for b in soup.select("table.verdicts .badge.status-missing")]
+    assert missing and set(missing) == {"Mangler?"}
+    assert soup.select_one("#lesing table.reading")
+
+
+def test_a_plan_read_well_says_mangler_plainly(nasty):
+    soup = BeautifulSoup(report_html(nasty), "html.parser")
+    assert not soup.select("#sammendrag .notice")
+    assert {b.get_text(strip=True) for b in soup.select("table.verdicts .badge.status-missing")} <= {"Mangler"}
 
 
 def test_coverage_bars_show_the_share_addressed(nasty):

@@ -119,3 +119,14 @@ def test_listed_measures_in_a_word_cell_are_one_measure_each(tmp_path):
     measures = read_tables(read_document(tmp_path / "plan.docx"))
     assert [m.text for m in measures] == ["Alle som tar kontakt, får time innen 14 dager.",
                                           "Hver bruker får én fast kontaktperson."]
+
+
+def test_a_goal_card_read_down_its_first_column_gives_its_measures(tmp_path):
+    """'Mål | …', 'Tiltak | …', 'Ansvar | …', 'Frist | …': one small table per goal, labels in the first column."""
+    rows = [("Mål", "Færre unge begynner å ruse seg"), ("Tiltak", "Etablere foreldrekurs om cannabis.\nTilby samtale "
+            "med ruskonsulent til unge som tas med narkotika."), ("Ansvar", "HBU, NAV"), ("Frist", "2026")]
+    measures = read_tables(read_document(make_docx(tmp_path / "plan.docx", rows=rows)))
+    assert [(m.title, m.text, m.ansvar, m.frist) for m in measures] == [
+        ("Færre unge begynner å ruse seg", "Etablere foreldrekurs om cannabis.", ["HBU", "NAV"], "2026"),
+        ("Færre unge begynner å ruse seg", "Tilby samtale med ruskonsulent til unge som tas med narkotika.",
+         ["HBU", "NAV"], "2026")]

@@ -583,3 +583,186 @@ def test_while_a_plan_waits_changes_are_409_and_a_full_queue_is_503(small_model,
                 for n in range(MAX_QUEUED)]
     assert statuses.count(202) == MAX_QUEUED - 2 and statuses[-1] == 503
     assert "mange planer i kø" in upload(client, "siste.md", b"# Bydel Sist\n\n## Tiltak\n- Kurs\n").json()["error"]
+
+
+# --- hardening: one plan's state, text, the disk, errors outside the handlers, load ------------------
+
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
+
+
+def _norwegian_error(response, status, words, api=True):
+    assert response.status_code == status, response.text
+    assert all(name in response.headers for name in SECURITY_HEADERS), response.headers
+    text = response.json()["error"] if api else response.text
+    assert words in text and "Traceback" not in response.text, text
+    return text
+
+
+@pytest.fixture
+def review_file_kept(workbench, frogner):
+    """Frogner's review file, put back as it was after the test."""
+    client, workspace = workbench
+    path = workspace / "bydel-frogner" / "bydel-frogner.review.yaml"
+    if not path.exists():
+        assert _save(client, "5.1.1 C", status="partial").status_code == 200
+    before = path.read_bytes()
+    yield path
+    path.write_bytes(before)
+
+
+def test_one_plans_broken_review_file_never_takes_down_the_others(workbench, review_file_kept):
+    client, _ = workbench
+    other = b"# Bydel Annen\n\n## Tiltak\n- Tilby kurs for foreldre om rus\n"
+    assert upload(client, "annen.md", other).status_code in (201, 202)
+    assert wait_until_done(client, "bydel-annen")["state"] == "done"
+    good = review_file_kept.read_text(encoding="utf-8")
+    review_file_kept.write_text(good.replace("    status:", "    status: [dekket", 1), encoding="utf-8")  # a typo
+    for path in ("/", "/sammenligning.html", "/planer/bydel-frogner"):
+        assert client.get(path).status_code == 200, path
+    plans = {p["id"]: p for p in client.get("/api/plans").json()}
+    assert plans["bydel-frogner"]["state"] == "failed" and "linje" in plans["bydel-frogner"]["error"]
+    assert [p["state"] for i, p in plans.items() if i != "bydel-frogner"] == ["done"] * (len(plans) - 1)
+    assert client.get("/planer/bydel-annen").status_code == 200
+    assert "Bydel Annen: status" in client.get("/sammenligning.csv").content.decode("utf-8-sig")
+    page = BeautifulSoup(client.get("/planer/bydel-frogner").text, "html.parser")
+    assert "linje" in page.select_one("[data-error]").get_text() and page.select_one("#fjern form")
+    _norwegian_error(_save(client, "5.1.1 A", status="covered"), 422, "linje")  # the file is not overwritten
+    assert "[dekket" in review_file_kept.read_text(encoding="utf-8")
+    repaired = client.post("/api/plans/bydel-frogner/review", data={"token": client.app.state.token},
+                           files={"file": ("frogner.review.yaml", good.encode())})
+    assert repaired.status_code == 200, repaired.text
+    assert client.get("/api/plans/bydel-frogner").json()["state"] == "done"
+
+
+def test_text_that_could_not_be_written_is_refused_and_never_reaches_a_file(workbench, review_file_kept):
+    client, _ = workbench
+    before = review_file_kept.read_bytes()
+    lone = b'{"status": "partial", "evidence": [], "comment": "ok \\ud800", "reviewer": "Kari"}'
+    response = client.put("/api/plans/bydel-frogner/review/5.1.1 A", content=lone,
+                          headers={"content-type": "application/json"})
+    _norwegian_error(response, 422, "ugyldige tegn")
+    text = before.decode("utf-8").replace('comment: ""', 'comment: "ok \\ud800"', 1)
+    imported = client.post("/api/plans/bydel-frogner/review", data={"token": client.app.state.token},
+                           files={"file": ("frogner.review.yaml", text.encode())})
+    _norwegian_error(imported, 422, "ugyldig")
+    assert review_file_kept.read_bytes() == before
+    review_file_kept.write_text(text, encoding="utf-8")  # one written before this was refused: listed, not a 500
+    assert client.get("/").status_code == 200
+    assert "ugyldig" in client.get("/api/plans/bydel-frogner").json()["error"]
+
+
+def test_the_workbench_never_writes_a_review_file_it_would_refuse_to_read(workbench, review_file_kept, monkeypatch):
+    from alignment.serve import checker
+
+    client, _ = workbench
+    before = review_file_kept.read_bytes()
+    monkeypatch.setattr(checker, "MAX_REVIEW_BYTES", len(before) + 10)
+    _norwegian_error(_save(client, "5.1.1 A", status="covered", comment="x" * 100), 413, "større enn")
+    assert review_file_kept.read_bytes() == before
+
+
+@pytest.mark.parametrize("code, status, words", [(28, 507, "disken er full"),
+                                                  (30, 503, "filsystemet er skrivebeskyttet")])
+def test_a_full_disk_or_a_read_only_workspace_is_one_line_and_loses_nothing(workbench, review_file_kept, monkeypatch,
+                                                                            code, status, words):
+    from alignment import output
+    from alignment.serve import workspace as workspace_module
+
+    client, _ = workbench
+    before = review_file_kept.read_bytes()
+
+    def refused(*args, **kwargs):
+        raise OSError(code, "refused")
+
+    def no_writing(path, mode="r", *args, **kwargs):
+        if "a" in mode or "w" in mode:
+            raise OSError(code, "refused")
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "fsync", refused)
+    monkeypatch.setattr(workspace_module, "open", no_writing, raising=False)
+    _norwegian_error(_save(client, "5.1.1 A", status="covered"), status, words)
+    for path in ("/", "/planer/bydel-frogner", "/api/plans", "/api/plans/bydel-frogner"):
+        assert client.get(path).status_code == 200, path
+    assert review_file_kept.read_bytes() == before
+    assert not list(review_file_kept.parent.glob(".*.tmp"))
+
+
+def test_errors_before_a_handler_are_norwegian_with_the_security_headers(workbench, frogner):
+    client, _ = workbench
+    url = "/api/plans/bydel-frogner/review/5.1.1 A"
+    json_type = {"content-type": "application/json"}
+    _norwegian_error(client.put(url, content=b" " * 300_000, headers=json_type), 413, "for stor")
+    chunks = (b" " * 65536 for _ in range(5))  # no Content-Length: counted as it comes
+    _norwegian_error(client.put(url, content=chunks, headers=json_type), 413, "for stor")
+    _norwegian_error(client.put(url, content=b"[" * 100_000, headers=json_type), 422, "for dypt nøstet")
+    _norwegian_error(client.put(url, content=b'{"status": ', headers=json_type), 422, "ikke gyldig JSON")
+    as_form = client.put(url, files={"status": (None, "covered")})
+    _norwegian_error(as_form, 415, "sendes som JSON")
+    as_json = client.post("/api/plans", json={"token": client.app.state.token, "file": "x"})
+    _norwegian_error(as_json, 415, "skjemaet")
+    upload_too_big = client.post("/api/plans", content=b"x", headers={
+        "content-type": "multipart/form-data; boundary=x", "content-length": str(200 * 1024 * 1024)})
+    _norwegian_error(upload_too_big, 413, "Filen er for stor (grensen er 50 MB)")
+    page = client.post("/last-opp", content=b"x", headers={"content-type": "multipart/form-data; boundary=x",
+                                                           "content-length": str(200 * 1024 * 1024)})
+    _norwegian_error(page, 413, "Filen er for stor", api=False)
+    assert page.text.startswith("<!DOCTYPE html>")
+    _norwegian_error(client.put("/api/plans", json={}), 405, "Den handlingen finnes ikke her.")
+
+
+def test_a_bug_in_a_handler_is_a_norwegian_500_with_the_security_headers(workbench, frogner, monkeypatch):
+    from alignment.serve import app as app_module
+
+    def bug(*args, **kwargs):
+        raise KeyError("oops")
+
+    client, _ = workbench
+    monkeypatch.setattr(app_module, "plan_html", bug)
+    monkeypatch.setattr(app_module, "analysis_json", bug)
+    page = client.get("/planer/bydel-frogner")
+    _norwegian_error(page, 500, "Intern feil (KeyError)", api=False)
+    assert "Internal Server Error" not in page.text and "oops" not in page.text
+    _norwegian_error(client.get("/api/plans/bydel-frogner"), 500, "Intern feil (KeyError)")
+
+
+def test_uploads_are_read_a_few_at_a_time_and_a_full_queue_is_refused_before_reading(small_model, tmp_path,
+                                                                                    monkeypatch):
+    import concurrent.futures
+
+    from starlette.testclient import TestClient
+
+    from alignment.serve import app as app_module
+    from alignment.serve.checker import MAX_PARSING, MAX_QUEUED
+
+    reading, most, lock = [], [0], threading.Lock()
+    real_read = app_module.read_upload
+
+    def slow_read(name, data, district, ocr):
+        with lock:
+            reading.append(name)
+            most[0] = max(most[0], len(reading))
+        time.sleep(0.3)
+        with lock:
+            reading.remove(name)
+        return real_read(name, data, district, ocr)
+
+    monkeypatch.setattr(app_module, "read_upload", slow_read)
+    client = TestClient(app_module.create_app(str(tmp_path), small_model), base_url=BASE)  # no worker: all wait
+    plan = "# Bydel Kø{n}\n\n## Tiltak\n- Kurs {n}\n"
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        uploads = [pool.submit(upload, client, f"plan{n}.md", plan.format(n=n).encode()) for n in range(8)]
+        time.sleep(0.1)
+        started = time.monotonic()
+        assert client.get("/api/plans").status_code == 200
+        assert time.monotonic() - started < 0.3  # pages do not wait behind the uploads being read
+        assert [f.result().status_code for f in uploads] == [202] * 8
+    assert most[0] == MAX_PARSING
+
+    monkeypatch.setattr(app_module, "read_upload", real_read)
+    for n in range(MAX_QUEUED - 1 - 8):  # one place is kept for stopping the worker
+        assert upload(client, f"mer{n}.md", plan.format(n=n + 10).encode()).status_code == 202
+    calls = []
+    monkeypatch.setattr(app_module, "read_upload", lambda *args: calls.append(args))
+    _norwegian_error(upload(client, "sist.md", plan.format(n=99).encode()), 503, "mange planer i kø")
+    assert calls == []  # refused before the file was read

@@ -90,3 +90,66 @@ def test_a_failing_check_leaves_the_workspace_as_it_was(small_model, tmp_path, m
     state = _wait(checker, "bydel-frogner")
     assert state.check.state == FAILED and "alignment model install" in state.check.error
     assert list(tmp_path.iterdir()) == []
+
+
+def _plans(workspace, count):
+    for n in range(count):
+        with workspace.lock(f"bydel-{n}", create=True):
+            plan, version = workspace.next_version(f"bydel-{n}", f"Bydel {n}", "plan.txt", "sha",
+                                                   "2026-12-04T12:00:00+01:00", False)
+            workspace.store_version(plan, version, b"Tiltak: kurs\n", "{}\n")
+
+
+def test_the_workbench_starts_at_once_with_many_plans(small_model, tmp_path, monkeypatch):
+    import threading
+
+    workspace = Workspace(tmp_path)
+    _plans(workspace, 60)
+    checker = Checker(workspace, small_model)
+    reloaded, release = [], threading.Event()
+    monkeypatch.setattr(checker, "matcher", lambda: release.wait(10))  # the model loads slowly
+    monkeypatch.setattr(checker, "_reload", lambda plan: reloaded.append(plan.id))
+    starting = threading.Thread(target=checker.start)
+    starting.start()
+    starting.join(5)
+    try:
+        assert not starting.is_alive(), "start() hung with 60 plans"
+        assert checker.state("bydel-59").check.stage == "laster inn"
+        release.set()
+        deadline = time.monotonic() + 10
+        while len(reloaded) < 60 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sorted(reloaded) == sorted(f"bydel-{n}" for n in range(60))
+    finally:
+        release.set()
+        checker.stop()
+
+
+def test_a_full_disk_while_storing_a_draft_is_one_norwegian_line_and_stores_nothing(small_model, tmp_path,
+                                                                                      monkeypatch, started):
+    import errno
+    import os
+
+    from alignment import output
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    checker = started(Checker(Workspace(tmp_path), small_model))
+    upload = read_upload("frogner.txt", FROGNER.read_bytes(), "", False)
+    monkeypatch.setattr(output.os, "fsync", full)
+    checker.submit(upload)
+    state = _wait(checker, "bydel-frogner")
+    monkeypatch.setattr(output.os, "fsync", os.fsync)
+    assert state.check.state == FAILED and "disken er full" in state.check.error and "Intern feil" not in state.check.error
+    assert checker.workspace.plans() == []
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p.name != ".lock"]  # no temporary files either
+
+
+def test_the_plan_state_is_the_checkers_own(small_model, tmp_path, started):
+    checker = started(Checker(Workspace(tmp_path), small_model))
+    checker.submit(read_upload("frogner.txt", FROGNER.read_bytes(), "", False))
+    copy = _wait(checker, "bydel-frogner")
+    copy.revision, copy.changes["5.1.1 A"] = 99, (99, "")
+    assert checker.state("bydel-frogner").revision == 0 and not checker.state("bydel-frogner").changes
+    assert not hasattr(checker, "states")

@@ -104,3 +104,61 @@ def test_a_plan_removed_while_a_request_waited_for_its_lock_is_not_written_into(
     _store(workspace, "bydel-frogner", "tredje.txt")  # a check starts the plan afresh in a new folder
     assert [v.file for v in workspace.plan("bydel-frogner").versions] == ["versjoner/1-tredje.txt"]
     assert [v.file for v in Workspace(tmp_path).plan("borte-2").versions] == ["versjoner/1-andre.txt"]
+
+
+def test_crash_leftovers_are_cleaned_at_start_and_a_half_made_draft_never_blocks_the_next(tmp_path):
+    workspace = Workspace(tmp_path)
+    _store(workspace, "bydel-frogner")
+    folder = tmp_path / "bydel-frogner"
+    half = folder / "versjoner" / "2-frogner.txt"  # kill -9 after the draft's file, before plan.json
+    half.write_bytes(b"halv")
+    tmp = folder / ".bydel-frogner.review.yaml.k3j2.tmp"
+    tmp.write_text("halv", encoding="utf-8")
+    assert sorted(p.name for p in workspace.clean()) == [tmp.name, half.name]
+    assert not half.exists() and not tmp.exists()
+    assert (folder / "versjoner" / "1-frogner.txt").read_bytes() == b"utkast"  # what plan.json lists stays
+
+    half.write_bytes(b"halv")  # left while the server runs: the next draft of the plan replaces it
+    _store(workspace, "bydel-frogner")
+    assert half.read_bytes() == b"utkast" and len(workspace.plan("bydel-frogner").versions) == 2
+
+
+def test_plan_json_stays_readable_however_many_and_however_named_the_drafts(tmp_path):
+    from alignment.records import PlanVersion
+    from alignment.serve import workspace as module
+
+    workspace = Workspace(tmp_path)
+    worst = "\x01" * 4096 + "." + "x" * 4096  # every character escaped in JSON, and a suffix as long
+    with workspace.lock("bydel-frogner", create=True):
+        plan, version = workspace.next_version("bydel-frogner", "Bydel " + "Ø" * 74, worst, "0" * 64,
+                                               "2026-12-04T12:00:00+01:00", False)
+    assert len(version.name) == module.MAX_UPLOAD_NAME_CHARS and len(version.file) < 120
+    longest = "𝔄" * module.MAX_NAME_CHARS + "." + "x" * 20  # four-byte characters in the stored name
+    versions = tuple(PlanVersion(n, f"versjoner/{n}-{safe_file_name(longest)}", version.name, version.uploaded,
+                                 version.sha256, True) for n in range(1, module.MAX_VERSIONS + 1))
+    workspace._write_plan(type(plan)(plan.id, plan.district, versions))
+    assert (tmp_path / "bydel-frogner" / "plan.json").stat().st_size < module.MAX_PLAN_FILE_BYTES
+    assert len(workspace.plan("bydel-frogner").versions) == module.MAX_VERSIONS  # still listed, still read
+    with workspace.lock("bydel-frogner"):
+        with pytest.raises(module.TooManyDrafts, match="400 utkast"):
+            workspace.next_version("bydel-frogner", "Bydel Frogner", "ny.txt", "sha", "2026", False)
+
+
+def test_a_read_only_workspace_can_still_be_read(tmp_path, monkeypatch):
+    import errno
+
+    from alignment.serve import workspace as module
+
+    workspace = Workspace(tmp_path)
+    _store(workspace, "bydel-frogner")
+    (tmp_path / "bydel-frogner" / ".lock").unlink()
+
+    def read_only(path, mode="r", *args, **kwargs):
+        if "a" in mode or "w" in mode:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", read_only, raising=False)
+    with workspace.lock("bydel-frogner"):  # no lock file, and none can be made: readers go on without
+        assert workspace.plan("bydel-frogner").versions
+    assert workspace.clean() == []

@@ -1,0 +1,60 @@
+"""`alignment serve`'s server settings: idle connections are closed, also before their first request."""
+
+import socket
+import threading
+import time
+
+import pytest
+
+
+async def hello(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            pass
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"hei"})
+
+
+@pytest.fixture
+def server():
+    import uvicorn
+
+    from alignment.serve.server import _bind, server_config
+
+    sock = _bind("127.0.0.1", 0)
+    running = uvicorn.Server(server_config(hello, keep_alive=0.3))
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not running.started:
+        time.sleep(0.01)
+    yield sock.getsockname()[1]
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+def _closed_within(connection, seconds):
+    connection.settimeout(seconds)
+    try:
+        return connection.recv(1024) == b""
+    except TimeoutError:
+        return False
+
+
+def test_idle_connections_are_closed_before_and_after_a_request(server):
+    silent = socket.create_connection(("127.0.0.1", server))  # sends nothing at all
+    half = socket.create_connection(("127.0.0.1", server))
+    half.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # half a request head, then nothing
+    done = socket.create_connection(("127.0.0.1", server))
+    done.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert done.recv(1024).startswith(b"HTTP/1.1 200")
+    for connection in (silent, half, done):
+        with connection:
+            assert _closed_within(connection, 3)
+
+
+def test_the_workbench_bounds_its_connections():
+    from alignment.serve.server import KEEP_ALIVE_SECONDS, MAX_CONNECTIONS, server_config
+
+    config = server_config(hello)
+    assert config.timeout_keep_alive == KEEP_ALIVE_SECONDS <= 10 and config.limit_concurrency == MAX_CONNECTIONS

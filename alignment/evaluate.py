@@ -170,7 +170,7 @@ TUNING_DOCUMENTS = ("frogner", "fjellvik", "solhogda")
 CHECK_DOCUMENTS = ("alna", "elvebakken")
 # Plans in layouts the readers were not built from (prose, an action table with merged cells, a mixed plan),
 # written and labelled by someone who had not seen the prose reader, before it was run on them.
-NEW_LAYOUT_DOCUMENTS = ("bekkedal", "storskog", "storskog_pdf", "myrvang", "granlia", "solvberg")
+NEW_LAYOUT_DOCUMENTS = ("bekkedal", "storskog", "storskog_pdf", "myrvang", "granlia", "solvberg", "tveita", "lindal")
 OCR_PAIR = ("examples/frogner.txt", "examples/frogner_ocr.txt")  # bundled data files
 
 

@@ -23,7 +23,15 @@ _ABBREVIATIONS = frozenset(
     "bl.annet s ff inkl ekskl avd red adm st stk mill mrd kr pr o.a m.m m.fl d.v.s".split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"»”)]*\s+(?=[«\"(]?[A-ZÆØÅ0-9])")
 
-MODALS = r"skal|vil|bør|må|ønsker\s+å|kommer\s+til\s+å|planlegger\s+å|tar\s+sikte\s+på\s+å|går\s+inn\s+for\s+å"
+_ADVERB = r"(?:\s+(?:også|derfor|videre|i\s+tillegg|fortsatt|dessuten))?"
+MODALS = (rf"skal|vil|bør|må|ønsker{_ADVERB}\s+å|kommer{_ADVERB}\s+til\s+å|planlegger{_ADVERB}\s+å|"
+          rf"tar{_ADVERB}\s+sikte\s+på\s+å|går{_ADVERB}\s+inn\s+for\s+å")
+# "Det er besluttet at NAV …", "Barneverntjenesten tar i planperioden ansvar for å …": a commitment in the present.
+_DECIDED = re.compile(r"^det\s+er\s+(?:besluttet|vedtatt|bestemt|avtalt)\s+at\s+(.+)$", re.IGNORECASE)
+_TAKES_ON = re.compile(r"^(.{3,80}?)\s+(?:tar|påtar\s+seg)\s+(?:[\wæøå]+\s+){0,3}?ansvar(?:et)?\s+for\s+(?:å\s+)?\S",
+                       re.IGNORECASE)
+# "skal være tilgjengelig på kveldstid": a promise of service, where "skal være" is otherwise a goal.
+_SERVICE_STATE = re.compile(r"^\s*(?:[\wæøå]+\s+){0,3}?(?:tilgjengelig|åpen|åpent|bemannet|til\s+stede)\b", re.IGNORECASE)
 _MODAL = re.compile(rf"\b(?:{MODALS})\b", re.IGNORECASE)
 _SUBORDINATORS = frozenset("at som når hvis dersom fordi om hvordan der slik hvor mens før etter inntil".split())
 
@@ -167,6 +175,30 @@ def read_commitment(sentence: str) -> Commitment | None:
     text = " ".join(sentence.split())
     if len(text) < 25 or len(text) > 600 or text.endswith("?") or _GOAL_STARTS.match(text):
         return None
+    return _modal_commitment(text) or _present_commitment(text)
+
+
+def _present_commitment(text: str) -> Commitment | None:
+    """'Det er besluttet at X …' or 'X tar ansvar for å …': the district's decision stated in the present."""
+    decided = _DECIDED.match(text)
+    if decided:
+        inner = decided.group(1)
+        found = _modal_commitment(inner)
+        if found:
+            return Commitment(text, found.actor, found.deadline)
+        subject = next((" ".join(_words(inner)[:n]) for n in range(1, 7) if is_actor(" ".join(_words(inner)[:n]))),
+                       "")
+        if subject:
+            return Commitment(text, "" if _DISTRICT.match(subject.split()[0]) else subject, _deadline(text))
+        return None
+    takes = _TAKES_ON.match(text)
+    if takes and is_actor(takes.group(1)) and not _OTHER_ACTORS.search(takes.group(1)):
+        subject = _trimmed(" ".join(_words(takes.group(1))))
+        return Commitment(text, "" if _DISTRICT.match(subject.split()[0]) else subject, _deadline(text))
+    return None
+
+
+def _modal_commitment(text: str) -> Commitment | None:
     for match in _MODAL.finditer(text):
         if match.start() > 160:
             break
@@ -182,6 +214,8 @@ def read_commitment(sentence: str) -> Commitment | None:
         else:  # verb second: "I planperioden vil bydelen …", "Fra 2025 vil rustjenesten …"
             subject, governed = _subject_after(rest)
         verb = _verb_after(governed)
+        if verb == "være" and _SERVICE_STATE.match(governed[governed.find("være") + 4:]):
+            verb = "tilby"  # "skal være tilgjengelig …": a service promised
         if not subject or not verb or verb in ("være", "bli"):
             return None
         actor = _actor(subject, governed, verb)
@@ -218,12 +252,22 @@ def _actor(subject: str, governed: str, verb: str) -> str | None:
     if _NOT_ACTORS.match(subject) or _GOAL_STARTS.match(subject) or _PLAN_WORDS.search(subject):
         return None
     if is_actor(subject):
-        return words[0] if _DISTRICT.match(words[0]) else subject
+        return words[0] if _DISTRICT.match(words[0]) else _trimmed(subject)
     if _BENEFICIARY.match(subject) and _SERVICE_PROMISE.search(governed):
         return "bydelen"
     if _PASSIVE.match(verb) and not _OTHER_ACTORS.search(subject) and len(words) <= 6:
         return "bydelen"
     return None
+
+
+def _trimmed(subject: str) -> str:
+    """The unit's name without what follows it: 'bo-oppfølgingen fra 2026' → 'bo-oppfølgingen'."""
+    kept: list[str] = []
+    for word in subject.split():
+        if kept and (word.lower() in _PREPOSITIONS - {"og", "for", "eller"} or word[:1].isdigit()):
+            break
+        kept.append(word)
+    return " ".join(kept)
 
 
 def _starts_adverbial(words: list[str]) -> bool:

@@ -22,6 +22,10 @@ COMMITMENTS = [
     ("Fra 2025 vil rustjenesten tilby kurs for å slutte med cannabis.", "rustjenesten"),
     ("Ungdomsteamet vil sammen med Uteseksjonen utarbeide retningslinjer for oppsøkende arbeid.", "Ungdomsteamet"),
     ("Bydelen vil i tillegg bidra i Helseetatens arbeid med kommunens nettsider.", ""),
+    ("Det er besluttet at SLT-koordinatoren fra 2025 har ansvaret for å fordele bekymringer.", "SLT-koordinatoren"),
+    ("Barnevernet tar i planperioden ansvar for å snakke med barna i familien.", "Barnevernet"),
+    ("Vi planlegger også å knytte likepersoner til aktivitetshuset.", ""),
+    ("Det er besluttet at bo-oppfølgingen fra 2026 skal være tilgjengelig på kveldstid.", "bo-oppfølgingen"),
 ]
 
 NOT_COMMITMENTS = [
@@ -37,6 +41,9 @@ NOT_COMMITMENTS = [
     "Det vil bli flere eldre med rusproblemer de neste årene.",
     "Tjenester som skal gis, må være tilgjengelige for alle.",
     "Hvordan skal vi nå de unge som ikke går på fritidsklubben?",
+    "Det er besluttet at Velferdsetaten skal bygge flere boliger.",
+    "Bydelen skal være en god plass å vokse opp for alle barn.",
+    "Politiet tar ansvar for å stanse salget av narkotika.",
 ]
 
 

@@ -417,6 +417,14 @@ def _method(document, analysis: Analysis, who: Assessment, file_name: str) -> No
     else:
         text += (f"{names} har gått gjennom {who.decided} av de {total} vurderingene{when}; de øvrige, punktene fra "
                  "veilederen og tellingen av ansvar og frister er maskinelle og kan ta feil.")
+    review = analysis.review
+    if review is not None and (review.added or review.rejected):
+        parts = []
+        if review.added:
+            parts.append(f"lagt til {number(len(review.added))} tiltak fra planens tekst som verktøyet ikke fant selv")
+        if review.rejected:
+            parts.append(f"tatt ut {number(len(review.rejected))} funn som ikke er tiltak")
+        text += f" Rådgiveren har {' og '.join(parts)}."
     document.add_paragraph(text)
 
 

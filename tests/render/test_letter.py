@@ -222,3 +222,20 @@ def test_small_helpers():
     assert model_name("embeddinggemma-300m-cbf5a78393b6") == "embeddinggemma-300m"
     version = PlanVersion(2, "versjoner/2-frogner.pdf", "frogner.pdf", "2026-12-04T10:11:12+00:00", "ab")
     assert draft_label(version) == "nr. 2, mottatt 4. desember 2026"
+
+
+def test_a_thin_reading_is_said_and_missing_tiltak_are_called_not_found():
+    from alignment.records import ExtractionWarning
+
+    analysis = _analysis()
+    warning = ExtractionWarning("few_measures", "Verktøyet fant bare 3 tiltak i en plan på 9 000 ord.")
+    thin = replace(analysis, extraction=replace(analysis.extraction, warnings=(warning,)))
+    word = docx.Document(io.BytesIO(letter_docx(thin)))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "Verktøyet kan ha lest planen ufullstendig. Verktøyet fant bare 3 tiltak" in text
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("Ikke funnet i planen") for h in headings)
+    assert not any(h.startswith("Mangler i planen") for h in headings)
+    plain = docx.Document(io.BytesIO(letter_docx(analysis)))
+    assert any(p.text.startswith("Mangler i planen") for p in plain.paragraphs)
+    assert "ufullstendig" not in "\n".join(p.text for p in plain.paragraphs)

@@ -43,7 +43,7 @@ from ..segment import extract_measures
 from ..segment.account import ensure_measures
 from .workspace import PlanRemoved, Workspace, plan_id
 
-MAX_QUEUED = 20  # uploads waiting for the worker (or being read), not the plans reloaded at start
+MAX_QUEUED = 20  # uploads being read, waiting or checked at once; not the plans reloaded at start
 MAX_PARSING = 2  # uploads read (PDF and Word parsing in their own processes) at once: the machine's cores
 RUNNING, DONE, FAILED = "running", "done", "failed"
 LOADING = CheckState(RUNNING, "laster inn")
@@ -156,7 +156,7 @@ class Checker:
         queue is refused at once rather than after parsing. Given back unless `submit` queued the upload
         (then the worker gives it back when the check ends)."""
         with self._states_lock:
-            if self._taken >= MAX_QUEUED - 1:  # one place is kept for `stop`
+            if self._taken >= MAX_QUEUED:
                 raise Refused(503, "Arbeidsbenken har mange planer i kø. Prøv igjen om noen minutter.")
             self._taken += 1
         place = _Place()
@@ -242,6 +242,8 @@ class Checker:
         except PlanRemoved:
             raise
         except Exception as error:  # this plan's files are broken: show it with why, never fail the page
+            if not isinstance(error, (AlignmentError, OSError)):
+                log.exception("showing %s failed", plan.id)
             return PlanView(plan, CheckState(FAILED, error=plan_error(error)), state.revision, state.machine)
 
     def views(self) -> list[PlanView]:
@@ -253,6 +255,7 @@ class Checker:
             except PlanRemoved:
                 continue  # removed while the list was made
             except Exception as error:
+                log.exception("listing %s failed", plan.id)
                 view = PlanView(plan, CheckState(FAILED, error=plan_error(error)))
             if view is not None:
                 views.append(view)

@@ -381,12 +381,11 @@ def live_server(small_model, tmp_path_factory):
     import uvicorn
 
     from alignment.serve.app import create_app
-    from alignment.serve.server import _bind
+    from alignment.serve.server import _bind, server_config
 
     sock = _bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(tmp_path_factory.mktemp("arbeidsmappe")), small_model),
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(server_config(create_app(str(tmp_path_factory.mktemp("arbeidsmappe")), small_model)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -581,7 +580,7 @@ def test_while_a_plan_waits_changes_are_409_and_a_full_queue_is_503(small_model,
     assert removal.status_code == 409 and "sjekkes nå" in removal.text
     statuses = [upload(client, f"plan{n}.md", f"# Bydel Kø{n}\n\n## Tiltak\n- Kurs {n}\n".encode()).status_code
                 for n in range(MAX_QUEUED)]
-    assert statuses.count(202) == MAX_QUEUED - 2 and statuses[-1] == 503
+    assert statuses.count(202) == MAX_QUEUED - 1 and statuses[-1] == 503
     assert "mange planer i kø" in upload(client, "siste.md", b"# Bydel Sist\n\n## Tiltak\n- Kurs\n").json()["error"]
 
 
@@ -760,7 +759,7 @@ def test_uploads_are_read_a_few_at_a_time_and_a_full_queue_is_refused_before_rea
     assert most[0] == MAX_PARSING
 
     monkeypatch.setattr(app_module, "read_upload", real_read)
-    for n in range(MAX_QUEUED - 1 - 8):  # one place is kept for stopping the worker
+    for n in range(MAX_QUEUED - 8):
         assert upload(client, f"mer{n}.md", plan.format(n=n + 10).encode()).status_code == 202
     calls = []
     monkeypatch.setattr(app_module, "read_upload", lambda *args: calls.append(args))

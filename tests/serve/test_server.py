@@ -9,9 +9,11 @@ import pytest
 
 async def hello(scope, receive, send):
     if scope["type"] == "lifespan":
-        while (await receive())["type"] != "lifespan.shutdown":
-            pass
-        return
+        while True:
+            message = await receive()
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
     await send({"type": "http.response.body", "body": b"hei"})
 
@@ -34,9 +36,12 @@ def server():
 
 
 def _closed_within(connection, seconds):
+    """Whether the server closes the connection (after whatever it still had to send) within `seconds`."""
     connection.settimeout(seconds)
     try:
-        return connection.recv(1024) == b""
+        while connection.recv(1024):
+            pass
+        return True
     except TimeoutError:
         return False
 

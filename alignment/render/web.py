@@ -39,3 +39,51 @@ def card_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, ti
     module = environment.get_template("web/_cards.html").module
     index = next(i for i, v in enumerate(analysis.verdicts) if v.tiltak.id == tiltak_id)
     return str(module.card(plan, analysis, review, index))
+
+
+# --- the plan's text, with what the readers found marked -----------------------------------------
+
+def text_parts(analysis: Analysis) -> list[dict]:
+    """The plan as the advisor reads it to correct the extraction: headings, paragraphs and tables, each with
+    the measures read from it (a measure's text found in the paragraph or a cell, spacing aside)."""
+    from ..segment.chapters import split_chapters
+    from ..segment.prose import blocks
+
+    document = analysis.document
+    left = list(analysis.measures)
+
+    def take(text: str) -> list:
+        flat = " ".join(text.split())
+        found = [m for m in left if m.text and " ".join(m.text.split())[:80] in flat]
+        for measure in found:
+            left.remove(measure)
+        return found
+
+    parts: list[dict] = []
+    tables = sorted(document.tables, key=lambda t: t.after_line)
+    for chapter in split_chapters(document):
+        if chapter.heading:
+            parts.append({"kind": "heading", "text": chapter.heading, "level": min(chapter.level + 1, 4),
+                          "role": chapter.role})
+        end = chapter.end
+        for block in blocks(chapter.lines(document)):
+            while tables and tables[0].after_line <= document.lines.index(block.lines[0]):
+                parts.append(_table_part(tables.pop(0), take))
+            parts.append({"kind": "bullet" if block.bullet else "paragraph", "text": block.text,
+                          "measures": take(block.text), "line": block.lines[0].number, "page": block.lines[0].page})
+        while tables and tables[0].after_line <= end:
+            parts.append(_table_part(tables.pop(0), take))
+    parts += [_table_part(table, take) for table in tables]
+    if left:  # read from somewhere this view cannot show (an OCR'd column, a passage added by hand)
+        parts.append({"kind": "elsewhere", "measures": left})
+    return parts
+
+
+def _table_part(table, take) -> dict:
+    rows = [[{"text": cell, "measures": take(cell) if cell.strip() else []} for cell in row] for row in table.rows]
+    return {"kind": "table", "rows": rows, "page": table.page}
+
+
+def text_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, token: str) -> str:
+    return environment.get_template("web/text.html").render(plan=plan, analysis=analysis, review=review, token=token,
+                                                            parts=text_parts(analysis))

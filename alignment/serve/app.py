@@ -51,7 +51,7 @@ from ..render.letter import draft_label, letter_docx
 from ..render.pdf import libreoffice, pdf_from_docx
 from ..render.review_file import review_file
 from ..render.spreadsheet import comparison_csv, comparison_xlsx
-from ..render.web import card_html, overview_html, plan_html
+from ..render.web import card_html, overview_html, plan_html, text_html
 from ..resources import package_path
 from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES
 from .checker import DONE, MAX_PARSING, Checker, PlanView, Upload, read_upload, storage_refusal, valid_text
@@ -72,6 +72,7 @@ STATIC = {
     "report.css": ("render/templates/report.css", "text/css; charset=utf-8"),
     "workbench.css": ("render/static/workbench.css", "text/css; charset=utf-8"),
     "workbench.js": ("render/static/workbench.js", "text/javascript; charset=utf-8"),
+    "plantext.js": ("render/static/plantext.js", "text/javascript; charset=utf-8"),
 }
 
 
@@ -251,6 +252,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
         Route("/planer/{plan}/fjern", pages.remove_form, methods=["POST"]),
         Route("/planer/{plan}", pages.plan_page),
         Route("/planer/{plan}/tiltak/{tiltak:path}", pages.card),
+        Route("/planer/{plan}/tekst", pages.text_page),
         Route("/static/{name}", pages.static),
         Route("/planer/{plan}/rapport.html", downloads.report),
         Route("/planer/{plan}/rapport.json", downloads.report_json),
@@ -263,6 +265,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
         Route("/api/plans/{plan}", api.plan),
         Route("/api/plans/{plan}/review", api.review_import, methods=["POST"]),
         Route("/api/plans/{plan}/review/{tiltak:path}", api.save, methods=["PUT"]),
+        Route("/api/plans/{plan}/corrections", api.correct, methods=["POST"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
         AlignmentError: _alignment_error, PlanRemoved: _removed, HTTPException: _http_error, OSError: _os_error})
@@ -388,6 +391,13 @@ class Pages(Views):
             raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}».")
         return HTMLResponse(card_html(view.plan, view.analysis, view.review, tiltak_id))
 
+    async def text_page(self, request: Request) -> Response:
+        """The plan's text with what the readers found marked, to add or refuse measures."""
+        view = await self.view(request)
+        if view.analysis is None:
+            raise Refused(409, "Planen er ikke ferdig sjekket ennå. Prøv igjen når sjekken er ferdig.")
+        return HTMLResponse(text_html(view.plan, view.analysis, view.review, self.token))
+
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
@@ -496,6 +506,15 @@ class Api(Views):
         key = await self.plan_id(request)
         fields = _decision_fields(await json_body(request))
         return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], *fields))
+
+    async def correct(self, request: Request) -> Response:
+        """Add a passage of the plan as a measure, refuse a find, or take either back; the plan is matched again."""
+        key = await self.plan_id(request)
+        body = await json_body(request)
+        action, text, reviewer = body.get("action"), body.get("text"), body.get("reviewer") or ""
+        if not all(isinstance(value, str) for value in (action, text, reviewer)):
+            raise Refused(422, "Send action (add, reject eller undo), text og reviewer som tekst.")
+        return JSONResponse(await run_in_threadpool(self.checker.correct, key, action, text, reviewer))
 
     async def review_import(self, request: Request) -> Response:
         """Take a review file (edited elsewhere) for this plan; it is checked like the CLI checks one."""

@@ -33,14 +33,17 @@ from ..embed import Embedder
 from ..errors import AlignmentError, OutputError, Refused, ReviewError, os_reason, storage_status
 from ..ingest import parse_document, read_scan
 from ..match import Matcher
-from ..records import CHECK_STAGES, Analysis, CheckState, Decision, Document, Measure, Review, WorkspacePlan
+from ..records import (CHECK_STAGES, Analysis, CheckState, Decision, Document, Measure, MeasureCorrection, Review,
+                       WorkspacePlan)
 from ..reference import load_reference
 from ..render.data import analysis_json_text, verdict_json
 from ..render.review_file import review_file
-from ..review import MAX_REVIEW_BYTES, apply_review, empty_review, load_review, parse_review, rebase_review, with_decision
+from ..review import (MAX_FIELD_CHARS, MAX_REVIEW_BYTES, apply_review, empty_review, load_review, parse_review,
+                      rebase_review, with_added_measure, with_decision, with_rejected_measure, without_correction)
 from ..output import write_files
 from ..segment import extract_measures
 from ..segment.account import ensure_measures
+from ..segment.corrections import apply_corrections, correction_key
 from .workspace import PlanRemoved, Workspace, plan_id
 
 MAX_QUEUED = 20  # uploads being read, waiting or checked at once; not the plans reloaded at start
@@ -123,6 +126,7 @@ class Checker:
         self.checklist = load_checklist()
         self.embedder = Embedder(model, backend=backend)
         self._matcher: Matcher | None = None
+        self._matching = threading.Lock()  # the worker's checks and an advisor's corrections share the model
         # Unbounded: the plans reloaded at start are queued before the worker runs, however many there are.
         # Uploads are bounded by `_taken` instead (waiting checks and uploads being read).
         self._queue: queue.Queue = queue.Queue()
@@ -308,6 +312,72 @@ class Checker:
             revision = self._write_review(plan, machine, review, {t: "" for t in review.decisions})
         return {"id": plan_id, "revision": revision, "reviewed": sum(1 for d in review.decisions.values() if d.status)}
 
+    def correct(self, plan_id: str, action: str, text: str, reviewer: str) -> dict:
+        """An advisor's correction of the reading: `add` a passage as a measure, `reject` a find, `undo` either.
+
+        The plan is matched again at once on the loaded model (only the new passage is encoded), and the
+        correction is in the review file, with the decisions moved to the new measure numbers, before this returns.
+        """
+        text = " ".join(text.split())
+        if action not in ("add", "reject", "undo"):
+            raise Refused(422, f"Ukjent handling «{action}» (bruk add, reject eller undo).")
+        if not text or (action == "add" and len(text.split()) < 3):
+            raise Refused(422, "Marker en tekst i planen på minst tre ord for å legge den til som tiltak.")
+        if len(text) > MAX_FIELD_CHARS or len(reviewer) > 200:
+            raise Refused(422, f"Teksten er for lang (høyst {MAX_FIELD_CHARS} tegn). Marker ett tiltak om gangen.")
+        machine = self._machine(plan_id)
+        plan = self._plan(plan_id)
+        correction = MeasureCorrection(text, reviewer.strip(), date.today().isoformat())
+        with self.workspace.lock(plan_id):
+            review = self.current_review(plan, machine)
+            if action == "reject" and correction_key(text) not in {correction_key(m.text) for m in machine.measures}:
+                raise Refused(404, "Finner ikke det tiltaket i planen lenger. Last siden på nytt.")
+            review = {"add": with_added_measure, "reject": with_rejected_measure}.get(
+                action, lambda r, c: without_correction(r, c.text))(review, correction)
+            document = machine.document
+            measures = apply_corrections(document, extract_measures(document), review.added, review.rejected)
+            with self._matching:
+                fresh = self._as_stored(plan, analyze(document, measures, self.matcher(), self.reference,
+                                                      self.checklist))
+            review = rebase_review(review, fresh)
+            revision = self._replace_machine(plan, machine, fresh, review)
+        reviewed = apply_review(fresh, review)
+        counts = reviewed.summary.counts
+        added = [m.id for m in reviewed.review.added]
+        return {"revision": revision, "measures": len(fresh.measures), "added": added,
+                "rejected": [c.text for c in review.rejected],
+                "summary": {"covered": counts.covered, "partial": counts.partial, "missing": counts.missing}}
+
+    def _replace_machine(self, plan: WorkspacePlan, old: Analysis, fresh: Analysis, review: Review) -> int:
+        """Put a re-matched analysis in place with its review file written; on a failed write, keep the old one."""
+        with self._states_lock:
+            live = self._states[plan.id]
+            before = (live.machine, live.review, live.review_stamp)
+            live.machine, live.review, live.review_stamp = fresh, None, ()
+        try:
+            return self._write_review(plan, fresh, review, {t.id: "" for t in self.reference.tiltak})
+        except BaseException:
+            with self._states_lock:
+                live = self._states[plan.id]
+                if live.machine is fresh:
+                    live.machine, live.review, live.review_stamp = before
+            raise
+
+    def _stored_corrections(self, plan_id: str) -> tuple[tuple, tuple]:
+        """The advisor's corrections in the plan's review file, for a draft being checked; none if unreadable.
+
+        A broken review file is shown with its error on the plan's page; it must not stop a check.
+        """
+        plan = self.workspace.plan(plan_id)
+        path = self.workspace.review_path(plan) if plan is not None else None
+        if path is None or not path.is_file():
+            return (), ()
+        try:
+            review = load_review(path, [t.id for t in self.reference.tiltak])
+        except (AlignmentError, OSError):
+            return (), ()
+        return review.added, review.rejected
+
     def _plan(self, plan_id: str) -> WorkspacePlan:
         plan = self.workspace.plan(plan_id)
         if plan is None:
@@ -388,7 +458,9 @@ class Checker:
             self._set(plan_id, CheckState(RUNNING, CHECK_STAGES[3], done, total))
 
         self._set(plan_id, CheckState(RUNNING, CHECK_STAGES[3], 0, len(measures)))
-        analysis = analyze(document, measures, self.matcher(), self.reference, self.checklist, progress=encoded)
+        measures = apply_corrections(document, measures, *self._stored_corrections(plan_id))
+        with self._matching:
+            analysis = analyze(document, measures, self.matcher(), self.reference, self.checklist, progress=encoded)
         self._set(plan_id, CheckState(RUNNING, CHECK_STAGES[4]))
         return analysis
 

@@ -232,6 +232,45 @@
     else if (target.hasAttribute("data-add")) { addEvidence(card, target.getAttribute("data-add")); }
     else if (target.hasAttribute("data-remove")) { removeEvidence(card, target.getAttribute("data-remove")); }
   });
+  // Search every measure of the plan (the page lists them once) and add one as evidence.
+  var allMeasures = all("[data-all-measures] li").map(function (li) {
+    return { id: li.getAttribute("data-id"), text: li.textContent, folded: fold(li.textContent) };
+  });
+  cardsBox.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.hasAttribute("data-measure-search")) { return; }
+    var card = field.closest("article.tiltak");
+    var list = card.querySelector("[data-search-results]");
+    var words = fold(field.value).split(/\s+/).filter(Boolean);
+    var evidence = evidenceOf(card);
+    list.textContent = "";
+    if (!words.length) { return; }
+    allMeasures.filter(function (measure) {
+      return words.every(function (word) { return measure.folded.indexOf(word) >= 0; });
+    }).slice(0, 8).forEach(function (measure) {
+      var item = document.createElement("li");
+      item.textContent = measure.text + " ";
+      if (evidence.indexOf(measure.id) >= 0) {
+        var mark = document.createElement("span");
+        mark.className = "is-evidence";
+        mark.textContent = "✓ er belegg";
+        item.appendChild(mark);
+      } else {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "link";
+        button.setAttribute("data-add", measure.id);
+        button.textContent = "Legg til som belegg";
+        item.appendChild(button);
+      }
+      list.appendChild(item);
+    });
+    if (!list.children.length) {
+      var none = document.createElement("li");
+      none.textContent = "Ingen tiltak i planen passer.";
+      list.appendChild(none);
+    }
+  });
   cardsBox.addEventListener("focusout", function (event) {
     // defaultValue is the comment as last saved (the server renders it), also in a card refreshed mid-typing
     var field = event.target;

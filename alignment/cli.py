@@ -49,6 +49,11 @@ BACKEND = click.option(
     help=f"Hvordan modellen kjøres: torch, onnx (fp32) eller onnx-int8; ellers ALIGNMENT_BACKEND, eller "
          f"{model_store.DEFAULT_BACKEND} for standardmodellen og torch for andre.")
 
+LETTER_TEMPLATE = click.option(
+    "--letter-template", type=PATH, default=None,
+    help="Kontorets Word-mal (.dotx eller .docx) som tilbakemeldingsbrevet bygges på: brevhode, logo, kontaktperson, "
+         "referanse; ellers ALIGNMENT_LETTER_TEMPLATE.")
+
 
 _CLICK_PHRASES = {
     "Missing argument": "Mangler argumentet",
@@ -146,8 +151,9 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Rådgivers vurderingsfil (standard: <plan>.review.yaml ved siden av rapporten, om den finnes).")
 @click.option("--draft", default="", help="Hvilket utkast brevet gjelder, f.eks. «nr. 2, mottatt 1. desember 2026» "
                                           "(står øverst i tilbakemeldingsbrevet).")
+@LETTER_TEMPLATE
 def check(plan: Path, out_dir: Path, model: str | None, backend: str | None, reference: Path | None, ocr: bool,
-          formats: str, review: Path | None, draft: str) -> None:
+          formats: str, review: Path | None, draft: str, letter_template: Path | None) -> None:
     """Lag en samsvarsrapport (HTML og JSON) for PLAN (.pdf, .docx, .txt, .md).
 
     Med --format docx skrives også et tilbakemeldingsbrev til bydelen (<plan>.tilbakemelding.docx) som
@@ -160,6 +166,7 @@ def check(plan: Path, out_dir: Path, model: str | None, backend: str | None, ref
     from .output import REPORT_FORMATS, write_report, write_review_template
 
     chosen = _formats(formats, REPORT_FORMATS)
+    template = _letter_template(letter_template, chosen)
     if review is not None and not review.is_file():
         raise InputError(f"{review}: finner ikke vurderingsfilen. Kjør check uten --review for å lage en.")
     beside = review_path(out_dir, Path(plan).stem)
@@ -168,7 +175,7 @@ def check(plan: Path, out_dir: Path, model: str | None, backend: str | None, ref
     if review is not None:
         decided = sum(v.decided_by == "reviewer" for v in analysis.verdicts)
         click.echo(f"Brukte vurderinger fra {printable(str(review))} ({decided} tiltak avgjort av rådgiver).")
-    written = write_report(analysis, out_dir, chosen, draft=draft)
+    written = write_report(analysis, out_dir, chosen, draft=draft, letter_template=template)
     template = write_review_template(analysis, out_dir)
     if template is not None:
         written.append(template)
@@ -204,6 +211,16 @@ def _echo_chapters(account) -> None:
                        f"({where}, {chapter.words} ord)")
 
 
+def _letter_template(path: Path | None, formats: tuple[str, ...]) -> bytes | None:
+    """The office's letter template (the option, else ALIGNMENT_LETTER_TEMPLATE), checked before any slow work."""
+    if not {"docx", "pdf"} & set(formats):
+        return None
+    from .render.letter import TEMPLATE_VARIABLE, letter_template
+
+    path = path or os.environ.get(TEMPLATE_VARIABLE)
+    return letter_template(path) if path else b""
+
+
 def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """The formats asked for; PDF refused before any slow work when LibreOffice is missing."""
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
@@ -230,14 +247,16 @@ def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
                    "(et tilbakemeldingsbrev per bydel).")
 @click.option("--quiet", is_flag=True, help="Ingen fremdriftsvisning.")
 @click.option("--ocr", is_flag=True, help="Kjør OCR (ocrmypdf, norsk) på skannede PDF-er uten tekstlag.")
+@LETTER_TEMPLATE
 def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, backend: str | None, reference: Path | None,
-            formats: str, quiet: bool, ocr: bool) -> None:
+            formats: str, quiet: bool, ocr: bool, letter_template: Path | None) -> None:
     """Sammenlign flere bydelers planer (uten PLANS: eksempelplanene for Frogner og Alna)."""
     from .compare import compare_plans
     from .output import COMPARE_FORMATS, write_comparison
     from .resources import example_plans
 
     chosen = _formats(formats, COMPARE_FORMATS)
+    template = _letter_template(letter_template, chosen)
     plans = plans or tuple(example_plans())
     show = not quiet and sys.stderr.isatty()
     if show:
@@ -249,7 +268,7 @@ def compare(plans: tuple[Path, ...], out_dir: Path, model: str | None, backend: 
                                    backend=backend)
     for failure in comparison.failures:
         click.echo(f"Feil: {printable(failure.message)}", err=True)
-    written = write_comparison(comparison, out_dir, chosen)
+    written = write_comparison(comparison, out_dir, chosen, letter_template=template)
     for district in comparison.districts:
         row = district.analysis.summary.counts
         click.echo(f"{printable(district.name)}: {row.covered} dekket, {row.partial} delvis, {row.missing} mangler")

@@ -34,17 +34,18 @@ def report_file(stem: str, fmt: str) -> str:
 
 
 def report_files(analysis: Analysis, out_dir: Path, formats: tuple[str, ...], stem: str,
-                 draft: str = "") -> dict[Path, str | bytes]:
+                 draft: str = "", letter_template: bytes | str | Path | None = None) -> dict[Path, str | bytes]:
     """One plan's outputs in `formats`, rendered (the letter once, whether as DOCX, PDF or both).
 
-    `draft` names the draft in the letter's header ("utkast 2, 1. desember 2026").
+    `draft` names the draft in the letter's header ("utkast 2, 1. desember 2026"); `letter_template` is the
+    office's Word template the letter starts from (see `letter_docx`; None: ALIGNMENT_LETTER_TEMPLATE, if set).
     """
     renderers = {"html": report_html, "json": analysis_json_text}
     rendered = {fmt: renderers[fmt](analysis) for fmt in formats if fmt in renderers}
     if set(formats) & set(LETTER_FORMATS):
         from .render.letter import letter_docx  # python-docx: only letters pay its import
 
-        rendered["docx"] = letter_docx(analysis, draft)
+        rendered["docx"] = letter_docx(analysis, draft, template=letter_template)
     if "pdf" in formats:
         from .render.pdf import pdf_from_docx
 
@@ -53,9 +54,11 @@ def report_files(analysis: Analysis, out_dir: Path, formats: tuple[str, ...], st
 
 
 def write_report(analysis: Analysis, out_dir: str | Path, formats: tuple[str, ...] = DEFAULT_REPORT_FORMATS,
-                 stem: str | None = None, draft: str = "") -> list[Path]:
+                 stem: str | None = None, draft: str = "",
+                 letter_template: bytes | str | Path | None = None) -> list[Path]:
     """Write the chosen files for one plan (stem: the plan file's), all or none."""
-    return write_files(report_files(analysis, Path(out_dir), formats, stem or analysis.plan.name, draft))
+    return write_files(report_files(analysis, Path(out_dir), formats, stem or analysis.plan.name, draft,
+                                    letter_template))
 
 
 def write_review_template(analysis: Analysis, out_dir: str | Path, stem: str | None = None) -> Path | None:
@@ -67,7 +70,8 @@ def write_review_template(analysis: Analysis, out_dir: str | Path, stem: str | N
 
 
 def write_comparison(comparison: Comparison, out_dir: str | Path,
-                     formats: tuple[str, ...] = DEFAULT_COMPARE_FORMATS) -> list[Path]:
+                     formats: tuple[str, ...] = DEFAULT_COMPARE_FORMATS,
+                     letter_template: bytes | str | Path | None = None) -> list[Path]:
     """The comparison files and each plan's own report (with a review template beside the HTML)."""
     if not comparison.districts:
         raise InputError("Ingen av planene kunne leses; ingenting er skrevet. Sjekk filene som er nevnt over.")
@@ -78,7 +82,8 @@ def write_comparison(comparison: Comparison, out_dir: str | Path,
     per_plan = tuple(fmt for fmt in formats if fmt in REPORT_FORMATS)
     files: dict[Path, str | bytes] = {}
     for district in comparison.districts:
-        files.update(report_files(district.analysis, out_dir, per_plan, district.stem))
+        files.update(report_files(district.analysis, out_dir, per_plan, district.stem,
+                                  letter_template=letter_template))
     together = [out_dir / f"sammenligning.{fmt}" for fmt in formats if fmt in renderers]
     files.update({path: renderers[path.suffix[1:]](comparison) for path in together})
     write_files(files)

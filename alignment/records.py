@@ -325,6 +325,7 @@ class ReviewNote:
     comment: str
     needs_new_look: bool
     why_new_look: str
+    rejected_evidence: tuple = ()  # the machine's evidence the reviewer set aside (all of it when they chose "missing")
 
     @property
     def disagrees(self) -> bool:

@@ -257,14 +257,19 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
         gone = [old_id for old_id in basis if current(old_id) is None]
         removed = {m.id for m in (current(i) for i in decision.remove) if m is not None}
         added = [m for m in (current(i) for i in decision.add) if m is not None]
-        kept = [e for e in verdict.evidence if e.measure.id not in removed]
+        explicit = {m.id for m in added}
+        # "Mangler" rejects what the machine found (evidence beside a missing verdict would contradict it);
+        # the rejected evidence stays on the note, shown as the reviewer's, and what the reviewer added stays.
+        setting_aside = {e.measure.id for e in verdict.evidence} - explicit if decision.status == "missing" else removed
+        kept = [e for e in verdict.evidence if e.measure.id not in setting_aside]
+        rejected = tuple(e for e in verdict.evidence if e.measure.id in setting_aside)
         present = {e.measure.id for e in kept}
         kept += [Evidence(m, 0.0, 0.0, 0.0, by_reviewer=True) for m in added if m.id not in present]
         verdicts.append(replace(verdict, status=decision.status or verdict.status, evidence=tuple(kept),
                                 decided_by="reviewer" if decision.status else "model"))
         why = f"teksten i {', '.join(gone)} er endret eller borte siden vurderingen" if gone else decision.stale
         notes[verdict.tiltak.id] = ReviewNote(verdict.status, decision.status, decision.reviewer, decision.date,
-                                              decision.comment, bool(why), why)
+                                              decision.comment, bool(why), why, rejected)
     carried = {old_key[m] for m in review.new_measures}
     new_measures = tuple(m for m in measures if keys[m.id] not in old_keys or keys[m.id] in carried)
     renumbered = any(

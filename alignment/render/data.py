@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..records import (STATUSES, Analysis, Comparison, ExtractionAccount, Measure, MeasureCheck, MeasureMatch,
+from ..records import (STATUSES, Analysis, Comparison, Evidence, ExtractionAccount, Measure, MeasureCheck, MeasureMatch,
                        ReviewOutcome, TiltakVerdict)
 
 
@@ -79,12 +79,15 @@ def verdict_json(verdict: TiltakVerdict, review: ReviewOutcome | None) -> dict:
             "status": note.status, "reviewer": note.reviewer, "date": note.date, "comment": note.comment,
             "needs_new_look": note.needs_new_look, "why": note.why_new_look,
         },
-        "evidence": [
-            {"measure_id": e.measure.id, "title": e.measure.title, "text": e.measure.text, "score": e.score,
-             "embedding": e.embedding, "lexical": e.lexical, "added_by_reviewer": e.by_reviewer}
-            for e in verdict.evidence
-        ],
+        "evidence": [_evidence_json(e) for e in verdict.evidence],
+        # the machine's evidence a reviewer set aside ("Vurdert og avvist av rådgiver"); no longer the verdict's
+        "rejected_evidence": [_evidence_json(e) for e in note.rejected_evidence] if note else [],
     }
+
+
+def _evidence_json(e: Evidence) -> dict:
+    return {"measure_id": e.measure.id, "title": e.measure.title, "text": e.measure.text, "score": e.score,
+            "embedding": e.embedding, "lexical": e.lexical, "added_by_reviewer": e.by_reviewer}
 
 
 def measure_json(m: Measure) -> dict:

@@ -8,14 +8,25 @@ so at the top. It is real Word structure (heading styles for the navigation
 pane and a table of contents, tables whose header row repeats on each page,
 page numbers, document properties, A4), and the file carries fixed times, so
 the same analysis gives the same bytes.
+
+An office can give its own Word template (a .dotx or .docx with the
+letterhead, logo, contact person and reference number): the letter then
+starts from that document, keeps its header, footer, styles and page setup,
+and adds the body after what the template holds. Plan text quoted from an
+OCR'd plan is shown repaired ("på", not "pa"), as the matcher read it, and a
+decision a new draft made stale is never stated as current.
 """
 
 from __future__ import annotations
 
-import datetime
+import copy
 import io
+import os
 import re
+import zipfile
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from docx import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
@@ -25,9 +36,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from ..errors import InputError
 from ..records import STATUS_LABELS, Analysis, Assessment, ChecklistResult, Measure, PlanVersion, TiltakVerdict
 from ..review import assessment
-from ..textnorm import is_caps_text
+from ..textnorm import is_caps_text, looks_ocred, repair_ocr
+from ..untrusted import NotRegularFile, TooLarge, read_regular_file
+from .environment import file_name as _file_name
+from .environment import model_name
+from .environment import norwegian_date as _norwegian_date
 from .package import FIXED_TIME, with_fixed_times
 
 FONT = "Arial"  # Word has it everywhere; LibreOffice maps it to Liberation Sans, with æøå
@@ -36,10 +52,18 @@ TABLE_STYLE = "Tabelltekst"  # a paragraph style for table cells: smaller than b
 DISTRICT_OWNERS = ("bydel", "felles")
 LOCAL_MEASURES_LISTED = 15  # "briefly": the rest are in the report
 LOCAL_MEASURE_CHARS = 160
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "desember")
 UNREVIEWED = "Maskinell vurdering, ikke gjennomgått av rådgiver"
 OWNER_WORDS = {"bydel": "bydelens ansvar", "felles": "felles ansvar for byen og bydelen", "by": "byens ansvar"}
+STALE = "må vurderes på nytt: teksten i planen er endret"  # a decision made on an earlier draft's text
+MACHINE = "maskinens vurdering"
+# The table of tiltak taken up: column widths in mm (160 in all), with and without the ANSVAR column. The status
+# column is wide enough for its longest word ("maskinens", "vurderes") in 9 pt Arial, so no word breaks inside.
+TAKEN_UP_COLUMNS = (("Byrådets tiltak", 50), ("Bydelens tiltak", 65), ("Ansvar", 21), ("Status", 24))
+TEMPLATE_VARIABLE = "ALIGNMENT_LETTER_TEMPLATE"  # the office's Word template, when --letter-template is not given
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_TEMPLATE_UNPACKED = 100 * 1024 * 1024
+WORD_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+WORD_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 # Units and services plans write in capitals; a title in capitals keeps these when put in sentence case.
 ACRONYMS = frozenset("NAV HAP IPS ROS ROP FACT IP KE VEL BV HBU TTJ KoRus SaLTo LAR BUP DPS".split())
 
@@ -59,11 +83,21 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", _UNWANTED.sub("", str(text))).strip()
 
 
-def letter_docx(analysis: Analysis, draft: str = "", file_name: str = "") -> bytes:
+def letter_docx(analysis: Analysis, draft: str = "", file_name: str = "",
+                template: str | Path | bytes | None = None) -> bytes:
     """The letter for `analysis`; `draft` names the draft it is about ("nr. 2, mottatt 4. desember 2026"), and
-    `file_name` the plan's file as the district sent it (the workbench stores drafts under names of its own)."""
+    `file_name` the plan's file as the district sent it (the workbench stores drafts under names of its own).
+
+    `template` is the office's Word template (a path to a .dotx or .docx, or its bytes as `letter_template`
+    returns them); None takes the file ALIGNMENT_LETTER_TEMPLATE names, if it is set, and "" means none.
+    """
+    if template is None:
+        template = os.environ.get(TEMPLATE_VARIABLE, "")
+    if template and not isinstance(template, bytes):
+        template = letter_template(template)
     who = assessment(analysis)
-    document = _new_document()
+    analysis = quoted(analysis)
+    document = _new_document(template or None)
     _properties(document, analysis, who)
     _package_parts(document)
     _heading_block(document, analysis, who, draft)
@@ -73,11 +107,75 @@ def letter_docx(analysis: Analysis, draft: str = "", file_name: str = "") -> byt
     _taken_up(document, analysis, who)
     _guide(document, analysis)
     _local_measures(document, analysis)
-    _method(document, analysis, who, file_name or analysis.plan.source.replace("\\", "/").rsplit("/", 1)[-1])
+    _method(document, analysis, who, file_name or _file_name(analysis.plan.source))
     _closing(document, who)
     buffer = io.BytesIO()
     document.save(buffer)
     return with_fixed_times(buffer.getvalue())
+
+
+def letter_template(path: str | Path) -> bytes:
+    """The office's Word template (.dotx or .docx) as a .docx package python-docx opens; one Norwegian line if not.
+
+    A .dotx differs from a .docx only in its main part's content type, which is changed here.
+    """
+    shown = str(path)
+    hint = "Oppgi brevmalen som Word-mal (.dotx) eller Word-dokument (.docx)."
+    try:
+        data = read_regular_file(path, MAX_TEMPLATE_BYTES)
+    except FileNotFoundError as exc:
+        raise InputError(f"{shown}: finner ikke brevmalen. {hint}") from exc
+    except TooLarge as exc:
+        raise InputError(f"{shown}: brevmalen er for stor (over {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB).") from exc
+    except NotRegularFile as exc:
+        raise InputError(f"{shown}: brevmalen er ikke en vanlig fil. {hint}") from exc
+    except OSError as exc:
+        raise InputError(f"{shown}: kan ikke lese brevmalen ({exc.strerror or exc}).") from exc
+    not_word = InputError(f"{shown}: brevmalen er ikke en Word-fil. {hint}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+            if len(members) > 5000 or sum(m.file_size for m in members) > MAX_TEMPLATE_UNPACKED:
+                raise not_word
+            types = package.read("[Content_Types].xml")
+            if WORD_TEMPLATE.encode() in types:
+                data = _repacked(package, types.replace(WORD_TEMPLATE.encode(), WORD_DOCUMENT.encode()))
+            elif WORD_DOCUMENT.encode() not in types:
+                raise not_word  # a macro-enabled .docm/.dotm, a spreadsheet, any other zip
+        WordDocument(io.BytesIO(data))
+    except InputError:
+        raise
+    except Exception as exc:  # a broken zip or XML: python-docx and zipfile raise many kinds
+        raise not_word from exc
+    return data
+
+
+def _repacked(package: zipfile.ZipFile, content_types: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in package.infolist():
+            content = content_types if info.filename == "[Content_Types].xml" else package.read(info.filename)
+            target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def quoted(analysis: Analysis) -> Analysis:
+    """The analysis with the plan's text as the letter quotes it: repaired where the plan looks OCR'd."""
+    if not looks_ocred([f"{m.title} {m.text}" for m in analysis.measures]):
+        return analysis
+    fixed: dict[str, Measure] = {}
+
+    def repaired(measure: Measure) -> Measure:
+        if measure.id not in fixed:
+            fixed[measure.id] = replace(measure, title=repair_ocr(measure.title), text=repair_ocr(measure.text),
+                                        ansvar=tuple(repair_ocr(unit) for unit in measure.ansvar))
+        return fixed[measure.id]
+
+    verdicts = tuple(replace(v, evidence=tuple(replace(e, measure=repaired(e.measure)) for e in v.evidence))
+                     for v in analysis.verdicts)
+    summary = replace(analysis.summary, local_measures=tuple(repaired(m) for m in analysis.summary.local_measures))
+    plan = replace(analysis.plan, heading=repair_ocr(analysis.plan.heading))
+    return replace(analysis, verdicts=verdicts, summary=summary, plan=plan)
 
 
 def draft_label(version: PlanVersion) -> str:
@@ -91,7 +189,15 @@ def letter_title(analysis: Analysis) -> str:
 
 # --- the document and its styles ---------------------------------------------------------------
 
-def _new_document():
+def _new_document(template: bytes | None = None):
+    if template is not None:
+        document = WordDocument(io.BytesIO(template))
+        _template_styles(document)
+        footer = document.sections[0].footer
+        if footer.is_linked_to_previous or not any(p.text.strip() for p in footer.paragraphs) and \
+                not footer._element.xpath(".//w:fldSimple | .//w:instrText | .//w:drawing"):
+            _page_numbers(footer.paragraphs[0])  # an empty footer gets the page numbers; the office's is kept
+        return document
     document = WordDocument()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -100,6 +206,50 @@ def _new_document():
     _styles(document)
     _page_numbers(section.footer.paragraphs[0])
     return document
+
+
+def _template_styles(document) -> None:
+    """The office's styles stay; the styles the letter uses and the template lacks come from python-docx's own."""
+    names = {style.name for style in document.styles}
+    default = WordDocument()
+    for name in ("Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid"):
+        if name in names:
+            continue
+        element = copy.deepcopy(default.styles[name].element)
+        for link in element.findall(qn("w:link")):
+            element.remove(link)
+        if name == "List Bullet":
+            element.pPr.numPr.numId.val = _bullet_numbering(document, default)
+        document.styles.element.append(element)
+    if TABLE_STYLE not in names:
+        table_text = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        table_text.base_style = document.styles["Normal"]
+        table_text.paragraph_format.space_after = Pt(2)
+        table_text.font.size = Pt(9)
+
+
+def _bullet_numbering(document, default) -> int:
+    """A bullet list definition copied from python-docx's template into the document's numbering; its id."""
+    source = default.part.numbering_part.element
+    num = source.xpath('./w:num[@w:numId="1"]')[0]
+    abstract = source.xpath(f'./w:abstractNum[@w:abstractNumId="{num.abstractNumId.val}"]')[0]
+    target = document.part.numbering_part.element
+    abstract_id = max((int(a) for a in target.xpath("./w:abstractNum/@w:abstractNumId")), default=-1) + 1
+    num_id = max((int(n) for n in target.xpath("./w:num/@w:numId")), default=0) + 1
+    abstract = copy.deepcopy(abstract)
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    for child in abstract.findall(qn("w:nsid")) + abstract.findall(qn("w:tmpl")):
+        abstract.remove(child)
+    existing = target.xpath("./w:num")
+    if existing:
+        existing[0].addprevious(abstract)
+    else:
+        target.append(abstract)
+    num = copy.deepcopy(num)
+    num.set(qn("w:numId"), str(num_id))
+    num.abstractNumId.val = abstract_id
+    target.append(num)
+    return num_id
 
 
 def _styles(document) -> None:
@@ -172,8 +322,22 @@ def _properties(document, analysis: Analysis, who: Assessment) -> None:
 
 # --- the letter, section by section ------------------------------------------------------------
 
+def _heading(document, text: str, level: int):
+    """A heading kept on the page of the text that follows it (also where a template's style does not say so)."""
+    paragraph = document.add_heading(text, level=level)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _lead_in(document, text: str):
+    """A paragraph that introduces a list or table, kept on the page of its first item."""
+    paragraph = document.add_paragraph(text)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
 def _heading_block(document, analysis: Analysis, who: Assessment, draft: str) -> None:
-    document.add_heading(letter_title(analysis), level=0)
+    _heading(document, letter_title(analysis), 0)
     rows = [("Til", clean(analysis.plan.title))]
     if analysis.plan.heading:
         rows.append(("Plan", f"«{plan_heading_text(analysis)}»"))
@@ -218,7 +382,7 @@ def _assessed_by(who: Assessment) -> str:
 
 
 def _summary(document, analysis: Analysis, who: Assessment) -> None:
-    document.add_heading("Sammendrag", level=1)
+    _heading(document, "Sammendrag", 1)
     counts = analysis.summary.counts
     sentences = [
         f"Planen tar helt eller delvis opp {counts.covered + counts.partial} av Byrådets {counts.total} tiltak: "
@@ -255,6 +419,18 @@ def _summary(document, analysis: Analysis, who: Assessment) -> None:
         document.add_paragraph(
             "Vurderingene i dette brevet er gjort maskinelt og er ikke gjennomgått av en rådgiver. "
             "Les dem som et utgangspunkt, ikke som KoRus' vurdering.").runs[0].italic = True
+    stale = len(_stale(analysis))
+    if stale:
+        document.add_paragraph(
+            f"{'Én' if stale == 1 else stale} av rådgiverens vurderinger må vurderes på nytt "
+            "fordi teksten i planen er endret siden vurderingen ble gjort. De er merket «må vurderes på nytt» der de "
+            "står i brevet, og er ikke endelige.").runs[0].bold = True
+
+
+def _stale(analysis: Analysis) -> list[str]:
+    """The tiltak whose decision was made on text a newer draft changed: not to be stated as current."""
+    notes = analysis.review.notes if analysis.review else {}
+    return [tiltak_id for tiltak_id, note in notes.items() if note.needs_new_look]
 
 
 def _uncertain(analysis: Analysis) -> bool:
@@ -268,7 +444,7 @@ def _asked(analysis: Analysis) -> list[TiltakVerdict]:
 
 
 def _to_consider(document, analysis: Analysis, who: Assessment) -> None:
-    document.add_heading("Tiltak bydelen bør vurdere", level=1)
+    _heading(document, "Tiltak bydelen bør vurdere", 1)
     asked = _asked(analysis)
     if not asked:
         document.add_paragraph("Planen tar opp alle Byrådets tiltak som bydelen skal følge opp.")
@@ -282,7 +458,7 @@ def _to_consider(document, analysis: Analysis, who: Assessment) -> None:
     for status, heading in (("missing", missing), ("partial", "Delvis dekket i planen")):
         verdicts = [v for v in asked if v.status == status]
         if verdicts:
-            document.add_heading(f"{heading} ({len(verdicts)})", level=2)
+            _heading(document, f"{heading} ({len(verdicts)})", 2)
         for verdict in verdicts:
             _tiltak_item(document, analysis, verdict, who)
 
@@ -291,8 +467,10 @@ def _tiltak_item(document, analysis: Analysis, verdict: TiltakVerdict, who: Asse
     paragraph = document.add_paragraph(style="List Bullet")
     paragraph.add_run(f"{verdict.tiltak.id} ").bold = True
     paragraph.add_run(f"({OWNER_WORDS[verdict.tiltak.owner]}): {clean(verdict.tiltak.text)}")
-    if who.reviewed and not who.complete and verdict.decided_by != "reviewer":
-        paragraph.add_run(" (maskinens vurdering)").italic = True
+    if verdict.tiltak.id in _stale(analysis):
+        paragraph.add_run(f" ({STALE})").italic = True
+    elif who.reviewed and not who.complete and verdict.decided_by != "reviewer":
+        paragraph.add_run(f" ({MACHINE})").italic = True
     touched = _distinct(verdict)[:2]
     if verdict.status == "partial" and touched:
         _indented(document, f"Planen berører dette i {' og '.join(_measure_reference(m) for m in touched)}.")
@@ -319,14 +497,18 @@ def _indented(document, text: str, italic: bool = False) -> None:
 
 
 def _taken_up(document, analysis: Analysis, who: Assessment) -> None:
-    document.add_heading("Tiltak planen tar opp", level=1)
+    _heading(document, "Tiltak planen tar opp", 1)
     verdicts = [v for v in analysis.verdicts if v.status != "missing"]
     if not verdicts:
         document.add_paragraph("Planen tar ikke opp noen av Byrådets tiltak.")
         return
-    document.add_paragraph("Tabellen viser hvilke av bydelens tiltak som svarer til Byrådets tiltak, og hvem som har "
-                           "ansvaret for dem ifølge planen.")
-    table = _table(document, ("Byrådets tiltak", "Bydelens tiltak", "Ansvar", "Status"), (52, 71, 20, 17))
+    # A plan that names no responsible units at all gets no column saying "ikke oppgitt" on every row.
+    with_ansvar = any(clean(unit) for measure in analysis.measures for unit in measure.ansvar)
+    columns = TAKEN_UP_COLUMNS if with_ansvar else _without_ansvar(TAKEN_UP_COLUMNS)
+    _lead_in(document, "Tabellen viser hvilke av bydelens tiltak som svarer til Byrådets tiltak"
+             + (", og hvem som har ansvaret for dem ifølge planen." if with_ansvar else "."))
+    table = _table(document, tuple(name for name, _ in columns), tuple(width for _, width in columns))
+    stale = set(_stale(analysis))
     listed_above = {v.tiltak.id for v in _asked(analysis)}
     for verdict in verdicts:
         cells = table.add_row().cells
@@ -337,24 +519,35 @@ def _taken_up(document, analysis: Analysis, who: Assessment) -> None:
         if comment:
             shown = "Kommentar: se over." if verdict.tiltak.id in listed_above else comment
             cells[1].add_paragraph().add_run(shown).italic = True
-        ansvar = dict.fromkeys(clean(a) for e in verdict.evidence for a in e.measure.ansvar if clean(a))
-        cells[2].text = ", ".join(ansvar) or "ikke oppgitt"
-        cells[3].text = STATUS_LABELS[verdict.status]
-        if who.reviewed and not who.complete and verdict.decided_by != "reviewer":
-            cells[3].add_paragraph().add_run("maskinens vurdering").italic = True
+        if with_ansvar:
+            ansvar = dict.fromkeys(clean(a) for e in verdict.evidence for a in e.measure.ansvar if clean(a))
+            cells[2].text = ", ".join(ansvar) or "ikke oppgitt"
+        status = cells[-1]
+        status.text = STATUS_LABELS[verdict.status]
+        if verdict.tiltak.id in stale:
+            status.add_paragraph().add_run(STALE.split(":")[0]).italic = True
+        elif who.reviewed and not who.complete and verdict.decided_by != "reviewer":
+            status.add_paragraph().add_run(MACHINE).italic = True
     for cell in (cell for row in table.rows for cell in row.cells):
         for paragraph in cell.paragraphs:
             paragraph.style = document.styles[TABLE_STYLE]
 
 
+def _without_ansvar(columns: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """The columns without ANSVAR, its width given to the district's measures."""
+    freed = dict(columns)["Ansvar"]
+    return tuple((name, width + freed if name == "Bydelens tiltak" else width) for name, width in columns
+                 if name != "Ansvar")
+
+
 def _guide(document, analysis: Analysis) -> None:
-    document.add_heading("Fra KoRus Oslos veileder", level=1)
+    _heading(document, "Fra KoRus Oslos veileder", 1)
     missing: list[ChecklistResult] = [result for result in analysis.checklist if not result.found]
     total = len(analysis.checklist)
     if missing:
-        document.add_paragraph(
-            f"KoRus Oslos veileder for ruspolitiske handlingsplaner har {total} punkter en plan bør ha med. "
-            f"Verktøyet fant ikke disse {len(missing)} punktene i planen:")
+        _lead_in(document,
+                 f"KoRus Oslos veileder for ruspolitiske handlingsplaner har {total} punkter en plan bør ha med. "
+                 f"Verktøyet fant ikke disse {len(missing)} punktene i planen:")
         for result in missing:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.add_run(clean(result.item.title)).bold = True
@@ -387,9 +580,9 @@ def _local_measures(document, analysis: Analysis) -> None:
     local = analysis.summary.local_measures
     if not local:
         return
-    document.add_heading("Bydelens egne tiltak", level=1)
-    document.add_paragraph(f"Planen har {number(len(local))} tiltak som ikke svarer direkte til noen av Byrådets "
-                           "tiltak. De viser bydelens egne prioriteringer:")
+    _heading(document, "Bydelens egne tiltak", 1)
+    _lead_in(document, f"Planen har {number(len(local))} tiltak som ikke svarer direkte til noen av Byrådets "
+                       "tiltak. De viser bydelens egne prioriteringer:")
     for measure in local[:LOCAL_MEASURES_LISTED]:
         paragraph = document.add_paragraph(style="List Bullet")
         title, text = _measure_parts(measure)
@@ -401,7 +594,7 @@ def _local_measures(document, analysis: Analysis) -> None:
 
 
 def _method(document, analysis: Analysis, who: Assessment, file_name: str) -> None:
-    document.add_heading("Om vurderingen", level=1)
+    _heading(document, "Om vurderingen", 1)
     total = len(analysis.verdicts)
     text = (f"Vurderingen er gjort med støtte fra verktøyet alignment (versjon {_tool_version()}), som sammenligner "
             f"hvert tiltak i planen med Byrådets {total} tiltak etter innhold (språkmodellen "
@@ -417,6 +610,10 @@ def _method(document, analysis: Analysis, who: Assessment, file_name: str) -> No
     else:
         text += (f"{names} har gått gjennom {who.decided} av de {total} vurderingene{when}; de øvrige, punktene fra "
                  "veilederen og tellingen av ansvar og frister er maskinelle og kan ta feil.")
+    stale = len(_stale(analysis))
+    if stale:
+        text += (f" {'Én' if stale == 1 else stale} av vurderingene ble gjort på et tidligere utkast og må gjøres på "
+                 "nytt fordi teksten i planen er endret.")
     review = analysis.review
     if review is not None and (review.added or review.rejected):
         parts = []
@@ -550,18 +747,9 @@ def _short(text: str, limit: int = LOCAL_MEASURE_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + " …"
 
 
-def model_name(model_key: str) -> str:
-    """'embeddinggemma-300m' for the cache key 'embeddinggemma-300m-cbf5a78393b6' (the hash says nothing to a reader)."""
-    return re.sub(r"-[0-9a-f]{12}(?=$|-)", "", model_key)
-
-
 def norwegian_date(value: str) -> str:
-    """'30. november 2026' for '2026-11-30'; other spellings as the reviewer wrote them."""
-    try:
-        day = datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        return clean(value)
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    """'30. november 2026' for '2026-11-30'; other spellings as the reviewer wrote them (made safe for Word)."""
+    return clean(_norwegian_date(value))
 
 
 def _tool_version() -> str:

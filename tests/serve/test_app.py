@@ -765,3 +765,80 @@ def test_uploads_are_read_a_few_at_a_time_and_a_full_queue_is_refused_before_rea
     monkeypatch.setattr(app_module, "read_upload", lambda *args: calls.append(args))
     _norwegian_error(upload(client, "sist.md", plan.format(n=99).encode()), 503, "mange planer i kø")
     assert calls == []  # refused before the file was read
+
+
+HAP_PASSAGE = "Tilbud om hasjavvenningsprogram (HAP) gis i bydelen til unge og voksne."
+
+
+@needs_chromium
+def test_an_advisor_corrects_the_reading_and_it_is_kept_into_a_new_draft(browser, live_server, screenshots, tmp_path):
+    """Add a passage the readers missed, see the verdicts change, attach a measure found by search as evidence,
+    reload: all kept; a new draft of the plan keeps it too."""
+    import urllib.request
+
+    from ..builders import PROSE_PLAN
+
+    plan = tmp_path / "testdal.txt"
+    text = PROSE_PLAN.replace("Bydelen har i dag to ruskonsulenter og en utekontakt.",
+                              "Bydelen har i dag to ruskonsulenter og en utekontakt. " + HAP_PASSAGE)
+    plan.write_text(text.replace("- tilby et kurs for å slutte med cannabis for ungdom og voksne\n", ""),
+                    encoding="utf-8")
+    page, errors = _page(browser)
+    page.goto(live_server + "/")
+    page.set_input_files("form[data-upload] input[type=file]", str(plan))
+    page.fill("[data-district]", "Bydel Testdal")
+    page.click("form[data-upload] button[type=submit]")
+    page.wait_for_url("**/planer/bydel-testdal")
+    page.wait_for_selector("article.tiltak", timeout=60_000)
+    assert _card(page, "5.2.1 H").get_attribute("data-verdict") == "missing"
+
+    page.click("a[href='/planer/bydel-testdal/tekst']")
+    page.wait_for_selector("[data-plan-text]")
+    paragraph = page.locator("[data-plan-text] p", has_text="hasjavvenningsprogram")
+    paragraph.evaluate("""(p, passage) => {
+        const node = p.firstChild; const start = node.textContent.indexOf(passage);
+        const range = document.createRange(); range.setStart(node, start); range.setEnd(node, start + passage.length);
+        const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+        document.dispatchEvent(new Event('selectionchange')); }""", HAP_PASSAGE)
+    page.wait_for_selector("[data-add-selection]:not([disabled])")
+    page.screenshot(path=str(screenshots / "9-planens-tekst.png"), full_page=False)
+    with page.expect_navigation():
+        page.click("[data-add-selection]")
+    assert page.locator("[data-plan-text] mark.measure", has_text="hasjavvenningsprogram").count() == 1
+    assert "Lagt til: «" + HAP_PASSAGE in page.inner_text(".corrections")
+
+    page.goto(live_server + "/planer/bydel-testdal")
+    hap = _card(page, "5.2.1 H")
+    assert hap.get_attribute("data-verdict") != "missing"  # matched again with the new measure
+    assert "lagt til av rådgiver" in hap.inner_text() or HAP_PASSAGE in hap.inner_text()
+
+    card = _card(page, "5.3.3 B")
+    card.locator(".evidence-search summary").click()
+    card.locator("[data-measure-search]").fill("vakttelefon beboere")
+    result = card.locator("[data-search-results] button[data-add]").first
+    found_id = result.get_attribute("data-add")
+    result.click()
+    page.wait_for_selector("article.tiltak[data-tiltak='5.3.3 B'] [data-saved]:has-text('Lagret')")
+
+    page.reload()
+    assert found_id in _card(page, "5.3.3 B").get_attribute("data-evidence").split()
+    assert _card(page, "5.2.1 H").get_attribute("data-verdict") != "missing"
+
+    draft = tmp_path / "testdal-2.txt"
+    draft.write_text(plan.read_text(encoding="utf-8") + "\n8 Vedlegg\nEn liste over tjenestene.\n", encoding="utf-8")
+    page.set_input_files("#nytt-utkast input[type=file]", str(draft))
+    page.click("#nytt-utkast button[type=submit]")
+    deadline, data = time.monotonic() + 60, {}
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(live_server + "/api/plans/bydel-testdal") as answer:  # the page may be navigating
+            data = json.loads(answer.read())
+        if len(data["versions"]) == 2 and data["state"] == "done":
+            break
+        time.sleep(0.2)
+    assert len(data["versions"]) == 2 and data["state"] == "done", data.get("state")
+    assert [m["text"] for m in data["report"]["measures"] if m["layout"] == "lagt til av rådgiver"] == [HAP_PASSAGE]
+    page.goto(live_server + "/planer/bydel-testdal")
+    assert _card(page, "5.2.1 H").get_attribute("data-verdict") != "missing"
+    assert found_id in _card(page, "5.3.3 B").get_attribute("data-evidence").split() or \
+        "vakttelefon" in _card(page, "5.3.3 B").inner_text()
+    assert errors == []

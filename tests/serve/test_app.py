@@ -483,6 +483,7 @@ def test_a_comment_typed_while_the_status_is_saved_keeps_both(browser, live_serv
     tiltak_id = card.get_attribute("data-tiltak")
     card.focus()
     page.keyboard.press("2")  # the save is under way while the advisor goes on typing
+    page.keyboard.press("k")  # a verdict key moves on to the next tiltak: back to this one
     page.keyboard.press("c")
     page.keyboard.type("Bør tas inn i planen, med frist.", delay=15)
     page.keyboard.press("Tab")
@@ -841,4 +842,51 @@ def test_an_advisor_corrects_the_reading_and_it_is_kept_into_a_new_draft(browser
     assert _card(page, "5.2.1 H").get_attribute("data-verdict") != "missing"
     assert found_id in _card(page, "5.3.3 B").get_attribute("data-evidence").split() or \
         "vakttelefon" in _card(page, "5.3.3 B").inner_text()
+    assert errors == []
+
+
+@needs_chromium
+def test_keys_faster_than_the_saves_each_land_on_their_own_tiltak(browser, live_server, monkeypatch, tmp_path):
+    """An advisor who types a verdict key every 50 ms while each save takes 300 ms: every decision is the intended
+    one, on the tiltak that had focus when its key was pressed, and the page has moved on after each."""
+    import urllib.request
+
+    from alignment.serve.checker import Checker
+
+    original = Checker.save
+
+    def slow_save(self, *args, **kwargs):
+        time.sleep(0.3)
+        return original(self, *args, **kwargs)
+
+    page, errors = _page(browser)
+    plan = tmp_path / "alna.txt"
+    plan.write_bytes(ALNA.read_bytes())
+    page.goto(live_server + "/")
+    page.set_input_files("form[data-upload] input[type=file]", str(plan))
+    page.fill("[data-district]", "Bydel Alna Tast")
+    page.click("form[data-upload] button[type=submit]")
+    page.wait_for_url("**/planer/bydel-alna-tast")
+    page.wait_for_selector("article.tiltak", timeout=60_000)
+    monkeypatch.setattr(Checker, "save", slow_save)
+    ids = page.locator("article.tiltak").evaluate_all("cards => cards.map(c => c.dataset.tiltak)")
+    machine = page.locator("article.tiltak").evaluate_all("cards => cards.map(c => c.dataset.machine)")
+    keys = ["1", "3", "Enter", "2", "y", "3", "1", "Enter", "2", "3"]
+    names = {"1": "covered", "2": "partial", "3": "missing"}
+    _card(page, ids[0]).focus()
+    for key in keys:
+        page.keyboard.press(key)
+        page.wait_for_timeout(50)
+    intended = {ids[i]: names.get(key, machine[i]) for i, key in enumerate(keys)}
+    focused = page.evaluate("() => document.activeElement.dataset.tiltak")
+    assert focused == ids[len(keys)]  # moved on after every key, whatever the saves did
+    deadline, decided = time.monotonic() + 30, {}
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(live_server + "/api/plans/bydel-alna-tast") as answer:
+            report = json.loads(answer.read())["report"]
+        decided = {t["id"]: t["review"]["status"] for t in report["tiltak"] if t["review"] and t["review"]["status"]}
+        if len(decided) >= len(keys):
+            break
+        time.sleep(0.2)
+    assert decided == intended
     assert errors == []

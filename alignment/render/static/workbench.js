@@ -104,6 +104,36 @@
     try { window.localStorage.setItem("alignment.reviewer", reviewer.value); } catch (e) { /* private mode */ }
   });
 
+  // A comment typed and not yet saved is kept in the browser (per plan and tiltak) until it is saved, so a reload
+  // or a closed tab loses nothing; leaving with one unsaved asks first.
+  function draftKey(card) { return "alignment.draft." + planId + "." + card.getAttribute("data-tiltak"); }
+  function keepDraft(card, text) {
+    try { window.localStorage.setItem(draftKey(card), text); } catch (e) { /* private mode */ }
+  }
+  function forgetDraft(card, saved) {
+    try {
+      if (window.localStorage.getItem(draftKey(card)) === saved) { window.localStorage.removeItem(draftKey(card)); }
+    } catch (e) { /* private mode */ }
+  }
+  function restoreDraft(card) {
+    var field = card.querySelector("[data-comment]");
+    var draft = null;
+    try { draft = window.localStorage.getItem(draftKey(card)); } catch (e) { /* private mode */ }
+    if (draft === null) { return; }
+    if (draft === field.defaultValue) { forgetDraft(card, draft); return; }
+    field.value = draft;
+    message(card, "Ulagret kommentar fra forrige gang er hentet fram: gå ut av feltet for å lagre den.");
+  }
+  function unsaved() {
+    return all("[data-comment]", cardsBox).some(function (field) { return field.value !== field.defaultValue; });
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved()) { event.preventDefault(); event.returnValue = ""; }
+  });
+  cardsBox.addEventListener("input", function (event) {
+    if (event.target.hasAttribute("data-comment")) { keepDraft(event.target.closest("article.tiltak"), event.target.value); }
+  });
+
   function cards() { return all("article.tiltak", cardsBox); }
   function visibleCards() { return cards().filter(function (card) { return !card.hidden; }); }
 
@@ -123,9 +153,24 @@
     }).forEach(function (card) { cardsBox.appendChild(card); });
     shown.textContent = visibleCards().length + " av " + cards().length + " tiltak vises";
   }
-  filter.addEventListener("change", applyView);
-  sorter.addEventListener("change", applyView);
+  var viewKey = "alignment.view." + planId;
+  try {
+    var kept = JSON.parse(window.sessionStorage.getItem(viewKey) || "{}");
+    if (kept.filter !== undefined) { filter.value = kept.filter; }
+    if (kept.sort !== undefined) { sorter.value = kept.sort; }
+  } catch (e) { /* nothing kept */ }
+  function keepView(at) {
+    try {
+      var kept = JSON.parse(window.sessionStorage.getItem(viewKey) || "{}");
+      kept.filter = filter.value; kept.sort = sorter.value;
+      if (at !== undefined) { kept.at = at; }
+      window.sessionStorage.setItem(viewKey, JSON.stringify(kept));
+    } catch (e) { /* private mode */ }
+  }
+  filter.addEventListener("change", function () { applyView(); keepView(); });
+  sorter.addEventListener("change", function () { applyView(); keepView(); });
   applyView();
+  cards().forEach(restoreDraft);
 
   function message(card, text, isError) {
     var line = card.querySelector("[data-saved]");
@@ -146,9 +191,13 @@
       var live = liveCard(card);
       var typing = live.querySelector("[data-comment]");
       var editing = document.activeElement === typing;
+      // focus stays where the advisor is: the fresh card takes it only if the card it replaces had it
+      var focused = live === document.activeElement;
       fresh.hidden = live.hidden;
       if (editing) { fresh.querySelector("[data-comment]").value = typing.value; }  // keep what is being typed
       live.replaceWith(fresh);
+      restoreDraft(fresh);
+      if (focused) { fresh.focus({ preventScroll: true }); }
       if (editing) {
         var comment = fresh.querySelector("[data-comment]");
         comment.focus({ preventScroll: true });
@@ -208,7 +257,7 @@
       }
       return replaceCard(card).then(function (fresh) {
         message(fresh, "Lagret");
-        if (!fresh.contains(document.activeElement)) { fresh.focus({ preventScroll: true }); }
+        forgetDraft(fresh, body.comment);
         return fresh;
       });
     }).catch(function () { message(card, "Kunne ikke lagre (ingen kontakt med arbeidsbenken). Prøv igjen.", true); });
@@ -290,7 +339,8 @@
     var index = list.indexOf(current());
     var next = list[Math.min(Math.max(index < 0 ? 0 : index + step, 0), list.length - 1)];
     next.focus({ preventScroll: true });
-    next.scrollIntoView({ block: "center" });
+    next.scrollIntoView({ block: "start" });
+    keepView(next.getAttribute("data-tiltak"));
   }
   document.addEventListener("keydown", function (event) {
     var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
@@ -303,14 +353,25 @@
     var statuses = { "1": "covered", "2": "partial", "3": "missing", "0": "" };
     if (event.key === "j" || event.key === "ArrowDown") { event.preventDefault(); move(1); }
     else if (event.key === "k" || event.key === "ArrowUp") { event.preventDefault(); move(-1); }
-    else if (card && event.key in statuses) { event.preventDefault(); choose(card, statuses[event.key]); }
+    else if (card && event.key in statuses) {
+      // the save is for this card whatever else happens before it answers; the advisor moves on at once
+      event.preventDefault(); choose(card, statuses[event.key]); if (event.key !== "0") { move(1); }
+    } else if (card && ((event.key === "Enter" && event.target === card) || event.key === "y")) {
+      // the machine is right: record it as the advisor's verdict and move on (one key per tiltak)
+      event.preventDefault(); choose(card, card.getAttribute("data-machine")); move(1);
+    }
     else if (card && event.key === "a") {
       var add = card.querySelector("[data-add]");
       if (add) { event.preventDefault(); addEvidence(card, add.getAttribute("data-add")); }
     } else if (card && event.key === "c") { event.preventDefault(); card.querySelector("[data-comment]").focus(); }
   });
-  if (window.location.hash) {
-    var target = document.getElementById(window.location.hash.slice(1));
-    if (target) { target.focus(); }
+  var start = null;
+  if (window.location.hash) { start = document.getElementById(window.location.hash.slice(1)); }
+  if (!start) {
+    try {
+      var at = JSON.parse(window.sessionStorage.getItem(viewKey) || "{}").at;
+      if (at) { start = cardsBox.querySelector("article.tiltak[data-tiltak='" + CSS.escape(at) + "']"); }
+    } catch (e) { /* nothing kept */ }
   }
+  if (start && !start.hidden) { start.focus({ preventScroll: true }); start.scrollIntoView({ block: "start" }); }
 })();

@@ -56,7 +56,7 @@ def test_reviewer_verdict_and_comment_show_in_json_and_html(frogner_analysis, re
     assert entry["decided_by"] == "reviewer" and entry["status"] == new_status and entry["model_status"] == machine
     assert entry["review"]["comment"] == "Les side 12 <b>nøye</b>" and entry["review"]["reviewer"] == "Kari"
     row = BeautifulSoup(report_html(reviewed), "html.parser").select_one("#tiltak-5-3-4-C")
-    assert "Vurdert av Kari, 2026-11-22" in row.get_text()
+    assert "Vurdert av Kari, 22. november 2026" in row.get_text()  # the date as Norwegian writes it
     assert "Maskinen sa:" in row.get_text()  # they disagree: both are shown
     assert "Les side 12 <b>nøye</b>" in row.get_text() and not row.find("b", string="nøye")
 
@@ -322,3 +322,49 @@ def test_correction_lists_in_a_review_file_are_checked_with_their_line(frogner_a
     review.write_text(text, encoding="utf-8")
     with pytest.raises(ReviewError, match=r"linje \d+: tiltak_lagt_til må være en liste"):
         load_review(review, _ids(frogner_analysis))
+
+
+def test_mangler_sets_the_machines_evidence_aside_as_rejected(frogner_analysis, review):
+    machine = next(v for v in frogner_analysis.verdicts if len(v.evidence) >= 2)
+    machine_ids = [e.measure.id for e in machine.evidence]
+    local = frogner_analysis.summary.local_measures[0]
+    decide(review, machine.tiltak.id, status="missing", evidence=f"[{local.id}]", reviewer='"Kari"')
+    reviewed = _reviewed(frogner_analysis, review)
+    verdict = reviewed.verdict(machine.tiltak.id)
+    note = reviewed.review.notes[machine.tiltak.id]
+    assert verdict.status == "missing" and [e.measure.id for e in verdict.evidence] == [local.id]  # added: stays
+    assert verdict.evidence[0].by_reviewer
+    assert [e.measure.id for e in note.rejected_evidence] == machine_ids
+    for match in reviewed.matches:  # the rejected measures are no longer this tiltak's evidence anywhere
+        assert machine.tiltak.id not in {t for t, _ in match.matches} or match.measure.id == local.id
+    entry = next(t for t in analysis_json(reviewed)["tiltak"] if t["id"] == machine.tiltak.id)
+    assert [e["measure_id"] for e in entry["evidence"]] == [local.id]
+    assert [e["measure_id"] for e in entry["rejected_evidence"]] == machine_ids
+    assert all(not t["rejected_evidence"] for t in analysis_json(reviewed)["tiltak"] if t["id"] != machine.tiltak.id)
+    row = BeautifulSoup(report_html(reviewed), "html.parser").select_one(f"#tiltak-{machine.tiltak.id.replace('.', '-').replace(' ', '-')}")
+    assert row.select_one(".badge").get_text(strip=True) == "Mangler"
+    first, rejected = row.select("details.evidence-box")
+    assert first.summary.get_text(strip=True) == "1 tiltak i planen (lagt til av rådgiver)"
+    assert rejected.summary.get_text(strip=True) == f"Vurdert og avvist av rådgiver: {len(machine_ids)} tiltak i planen"
+    assert [p.get_text().split(" ·")[0] for p in rejected.select(".evidence p.small")] == machine_ids
+
+
+def test_mangler_alone_leaves_no_evidence_beside_the_verdict(frogner_analysis, review):
+    machine = next(v for v in frogner_analysis.verdicts if v.status != "missing" and v.evidence)
+    decide(review, machine.tiltak.id, status="missing", reviewer='"Kari"')
+    reviewed = _reviewed(frogner_analysis, review)
+    assert reviewed.verdict(machine.tiltak.id).evidence == ()
+    row = BeautifulSoup(report_html(reviewed), "html.parser").select_one(f"#tiltak-{machine.tiltak.id.replace('.', '-').replace(' ', '-')}")
+    assert "tiltak i planen (" not in row.get_text() and "Vurdert og avvist av rådgiver" in row.get_text()
+    assert "Ingen tiltak i planen svarer til dette." not in row.get_text()
+    assert _reviewed(reviewed, review) == reviewed  # still starts from the machine's verdicts
+
+
+def test_evidence_a_reviewer_removes_is_shown_as_rejected(frogner_analysis, review):
+    verdict = next(v for v in frogner_analysis.verdicts if v.evidence)
+    decide(review, verdict.tiltak.id, evidence=f"[-{verdict.evidence[0].measure.id}]")
+    reviewed = _reviewed(frogner_analysis, review)
+    note = reviewed.review.notes[verdict.tiltak.id]
+    assert [e.measure.id for e in note.rejected_evidence] == [verdict.evidence[0].measure.id]
+    kept = [e.measure.id for e in reviewed.verdict(verdict.tiltak.id).evidence]
+    assert kept == [e.measure.id for e in verdict.evidence[1:]]

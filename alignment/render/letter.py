@@ -404,8 +404,8 @@ def _summary(document, analysis: Analysis, who: Assessment) -> None:
                          + (f", men planen tar likevel opp {number(taken)} av dem." if taken else "."))
     local = len(analysis.summary.local_measures)
     if local:
-        sentences.append(f"Planen har i tillegg {number(local)} egne tiltak som ikke svarer direkte til noen av "
-                         "Byrådets tiltak.")
+        own = "ett eget" if local == 1 else f"{local} egne"
+        sentences.append(f"Planen har i tillegg {own} tiltak som ikke svarer direkte til noen av Byrådets tiltak.")
     if not analysis.measures:
         sentences.append("Verktøyet fant ingen tiltak i planen, så alle Byrådets tiltak står som manglende; "
                          "se over at det er riktig fil.")

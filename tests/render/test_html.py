@@ -260,3 +260,30 @@ def test_plan_text_never_runs(browser, pages):
     assert "<script>alert(1)</script>" in page.inner_text("body")
     assert page.locator("img").count() == 0
     assert dialogs == [] and errors == []
+
+
+def test_the_header_names_the_plan_file_and_model_and_the_method_section_the_path_and_hash():
+    from dataclasses import replace
+
+    analysis = keyword_analysis([Measure("M01", "5.2", "", "Bydelen skal tilby HAP til unge.")],
+                                Document("1-frogner", "/srv/arbeidsmappe/bydel-frogner/versjoner/1-frogner.txt", "txt"))
+    analysis = replace(analysis, model="embeddinggemma-300m-cbf5a78393b6")
+    soup = BeautifulSoup(report_html(analysis), "html.parser")
+    header = soup.select_one("header.page-header").get_text(" ", strip=True)
+    assert "1-frogner.txt" in header and "Modell: embeddinggemma-300m" in header
+    assert "/srv/" not in header and "cbf5a78393b6" not in header
+    method = soup.select_one("#metode").get_text(" ", strip=True)
+    assert "/srv/arbeidsmappe/bydel-frogner/versjoner/1-frogner.txt" in method
+    assert "embeddinggemma-300m-cbf5a78393b6" in method
+
+
+def test_scores_are_written_with_a_decimal_comma(nasty):
+    import re
+
+    html = report_html(nasty)
+    soup = BeautifulSoup(html, "html.parser")
+    shown = " ".join(p.get_text() for p in soup.select("table.verdicts .evidence p.small, table.verdicts summary"))
+    assert re.search(r"skår \d+,\d\d", shown) and not re.search(r"skår -?\d+\.\d", shown)
+    covered = nasty.settings.covered
+    assert f"«Dekket» krever skår {covered:.1f}".replace(".", ",") in soup.select_one("#metode").get_text()
+

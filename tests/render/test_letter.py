@@ -239,3 +239,210 @@ def test_a_thin_reading_is_said_and_missing_tiltak_are_called_not_found():
     plain = docx.Document(io.BytesIO(letter_docx(analysis)))
     assert any(p.text.startswith("Mangler i planen") for p in plain.paragraphs)
     assert "ufullstendig" not in "\n".join(p.text for p in plain.paragraphs)
+
+
+# --- issue 21: a review you can trust, and the letter an advisor sends after light editing ---------------------
+
+
+def _district_verdict_with_evidence(analysis):
+    return next(v for v in analysis.verdicts if v.tiltak.owner in ("bydel", "felles") and v.evidence)
+
+
+def test_mangler_over_the_machines_evidence_leaves_no_evidence_in_the_letter(machine):
+    hap = _district_verdict_with_evidence(machine)
+    reviewed = _reviewed(machine, [Decision(hap.tiltak.id, status="missing", reviewer="Kari")])
+    assert reviewed.verdict(hap.tiltak.id).evidence == ()
+    letter = _open(letter_docx(reviewed))
+    listed = "\n".join(_section(letter, "Tiltak bydelen bør vurdere"))
+    assert f"{hap.tiltak.id} (" in listed and "Planen berører" not in listed
+    assert not any(row.cells[0].text.startswith(hap.tiltak.id) for row in letter.tables[0].rows)
+
+
+def _stale_review(analysis, tiltak_id, **fields):
+    """A review whose decision on `tiltak_id` was made on an earlier draft's text (as a rebased review file says)."""
+    review = with_decision(empty_review(analysis, "frogner.review.yaml"), Decision(tiltak_id, **fields))
+    decision = replace(review.decisions[tiltak_id], stale="teksten i M01 er endret eller borte siden vurderingen")
+    return replace(review, decisions={**review.decisions, tiltak_id: decision})
+
+
+def test_a_stale_decision_is_marked_and_counted_until_confirmed(machine):
+    missing = next(v for v in machine.verdicts if v.tiltak.owner == "bydel" and v.status == "missing")
+    covered = next(v for v in machine.verdicts if v.status == "covered")
+    review = _stale_review(machine, missing.tiltak.id, status="missing", comment="Gammel kommentar.", reviewer="Kari")
+    review = replace(review, decisions={**review.decisions, covered.tiltak.id: replace(
+        _stale_review(machine, covered.tiltak.id, status="covered", reviewer="Kari").decisions[covered.tiltak.id])})
+    letter = _open(letter_docx(apply_review(machine, review)))
+    text = _text(letter)
+    assert "2 av rådgiverens vurderinger må vurderes på nytt fordi teksten i planen er endret" in text
+    listed = "\n".join(_section(letter, "Tiltak bydelen bør vurdere"))
+    item = next(line for line in listed.splitlines() if line.startswith(f"{missing.tiltak.id} ("))
+    assert item.endswith("(må vurderes på nytt: teksten i planen er endret)")
+    assert "Vår kommentar: Gammel kommentar." in listed  # kept, but under the mark
+    row = next(r for r in letter.tables[0].rows if r.cells[0].text.startswith(covered.tiltak.id))
+    assert row.cells[-1].text == "Dekket\nmå vurderes på nytt"
+    assert "2 av vurderingene ble gjort på et tidligere utkast" in "\n".join(_section(letter, "Om vurderingen"))
+    confirmed = with_decision(review, review.decisions[missing.tiltak.id])  # the advisor saves it again
+    confirmed = with_decision(confirmed, confirmed.decisions[covered.tiltak.id])
+    text = _text(_open(letter_docx(apply_review(machine, confirmed))))
+    assert "på nytt" not in text and "Vår kommentar: Gammel kommentar." in text
+
+
+OCRED = [
+    Measure("M01", "5.2", "@KT SAMARBEID", "Bydelen skal tilby HAP pa tvers av tjenestene.", ("NAV",)),
+    Measure("M02", "5.3", "", "@kt oppfelging av unge med rusproblemer i bydelen.", ()),
+    Measure("M03", "5.3", "", "Sommerfest for eldre i parken med oppfelging.", ()),
+]
+
+
+def test_quotes_from_an_ocred_plan_are_shown_repaired():
+    text = _text(_open(letter_docx(_analysis(OCRED))))
+    assert "Økt samarbeid: Bydelen skal tilby HAP på tvers av tjenestene." in text
+    assert "Sommerfest for eldre i parken med oppfølging." in text
+    assert not re.search(r"\bpa\b|@|oppfelging", text)
+
+
+def test_quotes_from_a_clean_plan_are_left_as_written():
+    clean_plan = [replace(m, text=m.text.replace("@kt", "Økt").replace("pa tvers", "på tvers"), title="Økt samarbeid")
+                  for m in OCRED]
+    clean_plan.append(Measure("M04", "5.3", "", "Både små og større tiltak for pårørende, også når de bor langt unna.", ()))
+    text = _text(_open(letter_docx(_analysis(clean_plan))))
+    assert "Sommerfest for eldre i parken med oppfelging." in text  # a clean plan's typo is the district's own
+
+
+def test_no_ansvar_column_when_the_plan_names_no_units(machine):
+    bare = [replace(m, ansvar=()) for m in MEASURES]
+    letter = _open(letter_docx(_analysis(bare)))
+    table = letter.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Byrådets tiltak", "Bydelens tiltak", "Status"]
+    assert "ikke oppgitt" not in _text(letter) and "hvem som har ansvaret for dem" not in _text(letter)
+    assert round(sum(column.width.mm for column in table.columns)) == 160
+    named = _open(letter_docx(machine)).tables[0]
+    assert [c.text for c in named.rows[0].cells][2] == "Ansvar"
+
+
+def test_the_status_column_holds_maskinens_vurdering_without_breaking_a_word(machine):
+    verdict = next(v for v in machine.verdicts if v.status != "missing")
+    other = next(v for v in machine.verdicts if v.tiltak.id != verdict.tiltak.id)
+    letter = _open(letter_docx(_reviewed(machine, [Decision(other.tiltak.id, status="partial", reviewer="Ola")])))
+    table = letter.tables[0]
+    row = next(r for r in table.rows if r.cells[0].text.startswith(verdict.tiltak.id))
+    assert row.cells[-1].text.endswith("maskinens vurdering")
+    # "maskinens" in 9 pt Arial is about 15.2 mm; the cell's text area is its width less 2 × 1.9 mm of margin
+    assert all(cell.width.mm - 3.8 >= 16 for cell in table.columns[-1].cells)
+
+
+def test_headings_and_lead_ins_are_kept_with_what_follows(letter):
+    headings = [p for p in letter.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    lead_ins = [p for p in letter.paragraphs if p.text.endswith(":") and p.style.name == "Normal"]
+    assert lead_ins and all(p.paragraph_format.keep_with_next for p in lead_ins)
+
+
+# --- the office's own Word template ---
+
+
+def _office_template(path, dotx=True, drop_styles=("ListBullet", "TableGrid", "Heading2"), main=b"template.main+xml"):
+    """A letterhead as an office makes one: header, footer with contact person and reference, a line in the body;
+    saved as .dotx (the template content type) or .docx, and without some styles the letter uses."""
+    template = docx.Document()
+    template.sections[0].header.paragraphs[0].text = "KoRus Oslo – brevhode"
+    template.sections[0].footer.paragraphs[0].text = "Kontaktperson: Kari Nordmann · Vår ref. 26/123"
+    template.add_paragraph("Vår referanse: 26/123")
+    styles = template.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        if style.get(qn("w:styleId")) in drop_styles:
+            styles.remove(style)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    data = buffer.getvalue()
+    if dotx:
+        source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for info in source.infolist():
+                content = source.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    content = content.replace(b"document.main+xml", main)
+                target.writestr(info, content)
+        data = out.getvalue()
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["dotx", "docx"])
+def test_the_letter_starts_from_the_offices_template(machine, tmp_path, suffix):
+    template = _office_template(tmp_path / f"mal.{suffix}", dotx=suffix == "dotx")
+    data = letter_docx(machine, template=template)
+    letter = _open(data)
+    section = letter.sections[0]
+    assert section.header.paragraphs[0].text == "KoRus Oslo – brevhode"
+    assert section.footer.paragraphs[0].text == "Kontaktperson: Kari Nordmann · Vår ref. 26/123"
+    assert [p.text for p in letter.paragraphs[:2]] == [
+        "Vår referanse: 26/123", "Tilbakemelding på ruspolitisk handlingsplan – Bydel Frogner"]
+    bullets = [p for p in letter.paragraphs if p.style.name == "List Bullet"]
+    assert bullets and [p.text for p in letter.paragraphs if p.style.name == "Heading 2"]
+    num_id = letter.styles["List Bullet"].element.pPr.numPr.numId.val
+    assert letter.part.numbering_part.element.xpath(f'./w:num[@w:numId="{num_id}"]')  # the bullets are defined
+    assert letter.tables[0].style.name == "Table Grid"
+    assert letter_docx(machine, template=template) == data  # still the same bytes each time
+    assert data != letter_docx(machine, template="")
+
+
+def test_the_template_comes_from_the_environment_unless_told_otherwise(machine, tmp_path, monkeypatch):
+    template = _office_template(tmp_path / "mal.dotx")
+    monkeypatch.setenv("ALIGNMENT_LETTER_TEMPLATE", str(template))
+    assert _open(letter_docx(machine)).sections[0].header.paragraphs[0].text == "KoRus Oslo – brevhode"
+    assert _open(letter_docx(machine, template="")).sections[0].header.paragraphs[0].text == ""
+    monkeypatch.delenv("ALIGNMENT_LETTER_TEMPLATE")
+    assert letter_docx(machine) == letter_docx(machine, template="")
+
+
+def test_a_template_footer_without_text_gets_the_page_numbers(machine, tmp_path):
+    template = docx.Document()
+    template.sections[0].header.paragraphs[0].text = "Brevhode"
+    template.save(tmp_path / "mal.docx")
+    letter = _open(letter_docx(machine, template=tmp_path / "mal.docx"))
+    assert letter.sections[0].header.paragraphs[0].text == "Brevhode"
+    footer = letter.sections[0].footer.paragraphs[0]._p
+    assert [f.get(qn("w:instr")) for f in footer.iter(qn("w:fldSimple"))] == ["PAGE", "NUMPAGES"]
+
+
+def test_a_bad_template_is_one_norwegian_line(machine, tmp_path):
+    from alignment.errors import InputError
+    from alignment.render.letter import letter_template
+
+    with pytest.raises(InputError, match=r"finnes-ikke\.dotx: finner ikke brevmalen\. Oppgi brevmalen som Word-mal"):
+        letter_template(tmp_path / "finnes-ikke.dotx")
+    (tmp_path / "brev.txt").write_text("Kjære bydel", encoding="utf-8")
+    spreadsheet = io.BytesIO()
+    with zipfile.ZipFile(spreadsheet, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+    (tmp_path / "ark.dotx").write_bytes(spreadsheet.getvalue())
+    _office_template(tmp_path / "makro.dotm", main=b"macroEnabledTemplate.main+xml")
+    for name in ("brev.txt", "ark.dotx", "makro.dotm"):
+        with pytest.raises(InputError, match="brevmalen er ikke en Word-fil") as caught:
+            letter_docx(machine, template=tmp_path / name)
+        assert "\n" not in str(caught.value)
+    with pytest.raises(InputError, match="ikke en vanlig fil"):
+        letter_template(tmp_path)
+
+
+def test_check_takes_the_letter_template_and_refuses_a_missing_one(small_model, tmp_path):
+    from click.testing import CliRunner
+
+    from alignment.cli import main
+
+    from ..conftest import FROGNER
+
+    missing = CliRunner().invoke(main, ["check", str(FROGNER), "--out", str(tmp_path / "a"), "--format", "docx",
+                                        "--letter-template", str(tmp_path / "mal.dotx")])
+    assert missing.exit_code == 3 and not (tmp_path / "a").exists()
+    assert missing.output.strip().count("\n") == 0 and "finner ikke brevmalen" in missing.output
+    template = _office_template(tmp_path / "mal.dotx")
+    result = CliRunner().invoke(main, ["check", str(FROGNER), "--out", str(tmp_path / "b"), "--model", small_model,
+                                       "--format", "docx", "--letter-template", str(template)])
+    assert result.exit_code == 0, result.output
+    letter = _open((tmp_path / "b" / "frogner.tilbakemelding.docx").read_bytes())
+    assert letter.sections[0].header.paragraphs[0].text == "KoRus Oslo – brevhode"
+    compared = CliRunner().invoke(main, ["compare", str(FROGNER), "--out", str(tmp_path / "c"), "--quiet",
+                                         "--format", "docx", "--letter-template", str(tmp_path / "ingen.dotx")])
+    assert compared.exit_code == 3 and "finner ikke brevmalen" in compared.output

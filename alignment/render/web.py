@@ -28,17 +28,41 @@ def overview_html(listings: list[PlanListing], comparison: Comparison | None, to
 
 
 def plan_html(plan: WorkspacePlan, check: CheckState, analysis: Analysis | None, review: Review | None,
-              revision: int, token: str, pdf_letter: bool = False) -> str:
-    """The plan's page; `pdf_letter` offers the letter as PDF too (LibreOffice is installed)."""
+              revision: int, token: str, pdf_letter: bool = False, history: dict | None = None) -> str:
+    """The plan's page; `pdf_letter` offers the letter as PDF too (LibreOffice is installed); `history` holds each
+    tiltak's decisions, newest first."""
     return environment.get_template("web/plan.html").render(plan=plan, check=check, analysis=analysis, review=review,
                                                             revision=revision, token=token, stages=CHECK_STAGES[1:],
-                                                            pdf_letter=pdf_letter)
+                                                            pdf_letter=pdf_letter, history=history or {})
 
 
-def card_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, tiltak_id: str) -> str:
+def card_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, tiltak_id: str,
+              history: list[dict] | None = None) -> str:
     module = environment.get_template("web/_cards.html").module
     index = next(i for i, v in enumerate(analysis.verdicts) if v.tiltak.id == tiltak_id)
-    return str(module.card(plan, analysis, review, index))
+    return str(module.card(plan, analysis, review, index, history or []))
+
+
+def change_line(entry: dict) -> str:
+    """One history entry as the card says it: 'Dekket → Mangler, kommentar endret, 1 belegg lagt til'."""
+    labels = {"covered": "Dekket", "partial": "Delvis", "missing": "Mangler", None: "maskinens"}
+    before, after = entry.get("before") or {}, entry.get("after") or {}
+    parts = []
+    if before.get("status") != after.get("status"):
+        parts.append(f"{labels.get(before.get('status'), '?')} → {labels.get(after.get('status'), '?')}")
+    gained = [m for m in after.get("evidence", []) if m not in before.get("evidence", [])]
+    lost = [m for m in before.get("evidence", []) if m not in after.get("evidence", [])]
+    if gained:
+        parts.append(f"belegg lagt til: {', '.join(gained)}")
+    if lost:
+        parts.append(f"belegg fjernet: {', '.join(lost)}")
+    if (before.get("comment") or "") != (after.get("comment") or ""):
+        parts.append("kommentar endret")
+    text = ", ".join(parts) or "ingen endring"
+    return f"angret: {text}" if "undo_of" in entry else text
+
+
+environment.globals["change_line"] = change_line
 
 
 # --- the plan's text, with what the readers found marked -----------------------------------------

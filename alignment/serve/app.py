@@ -54,7 +54,8 @@ from ..render.spreadsheet import comparison_csv, comparison_xlsx
 from ..render.web import card_html, overview_html, plan_html, text_html
 from ..resources import package_path
 from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES
-from .checker import DONE, MAX_PARSING, Checker, PlanView, Upload, read_upload, storage_refusal, valid_text
+from .checker import (DECISION_FIELDS, DONE, MAX_PARSING, Checker, PlanView, SaveConflict, Upload, read_upload,
+                      storage_refusal, valid_text)
 from .workspace import REMOVED, PlanRemoved, Workspace, plan_id, plan_id_from_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -264,6 +265,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
         Route("/api/plans", api.upload, methods=["POST"]),
         Route("/api/plans/{plan}", api.plan),
         Route("/api/plans/{plan}/review", api.review_import, methods=["POST"]),
+        Route("/api/plans/{plan}/review/{tiltak:path}/undo", api.undo, methods=["POST"]),
         Route("/api/plans/{plan}/review/{tiltak:path}", api.save, methods=["PUT"]),
         Route("/api/plans/{plan}/corrections", api.correct, methods=["POST"]),
     ]
@@ -381,15 +383,17 @@ class Pages(Views):
 
     async def plan_page(self, request: Request) -> Response:
         view = await self.view(request)
+        history = await run_in_threadpool(self.checker.history, view.plan.id) if view.analysis else {}
         return HTMLResponse(plan_html(view.plan, view.check, view.analysis, view.review, view.revision, self.token,
-                                      pdf_letter=libreoffice() is not None))
+                                      pdf_letter=libreoffice() is not None, history=history))
 
     async def card(self, request: Request) -> Response:
         view = await self.view(request)
         tiltak_id = request.path_params["tiltak"]
         if view.analysis is None or tiltak_id not in {t.id for t in view.analysis.reference.tiltak}:
             raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}».")
-        return HTMLResponse(card_html(view.plan, view.analysis, view.review, tiltak_id))
+        history = (await run_in_threadpool(self.checker.history, view.plan.id)).get(tiltak_id, [])
+        return HTMLResponse(card_html(view.plan, view.analysis, view.review, tiltak_id, history))
 
     async def text_page(self, request: Request) -> Response:
         """The plan's text with what the readers found marked, to add or refuse measures."""
@@ -504,8 +508,24 @@ class Api(Views):
 
     async def save(self, request: Request) -> Response:
         key = await self.plan_id(request)
-        fields = _decision_fields(await json_body(request))
-        return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], *fields))
+        body = await json_body(request)
+        fields = _decision_fields(body)
+        sent, base = _changed_fields(body)
+        try:
+            return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], *fields,
+                                                        sent, base))
+        except SaveConflict as conflict:  # the one refusal that carries more than its line: both values
+            return JSONResponse({"error": conflict.message, "conflict": conflict.conflicts}, status_code=409)
+
+    async def undo(self, request: Request) -> Response:
+        """Put a tiltak's decision back as it was before its latest change (the history says what it was)."""
+        key = await self.plan_id(request)
+        body = await json_body(request)
+        reviewer, tab = body.get("reviewer") or "", body.get("tab") or ""
+        if not isinstance(reviewer, str) or not isinstance(tab, str) or len(reviewer) > 200:
+            raise Refused(422, "reviewer og tab må være tekster.")
+        return JSONResponse(await run_in_threadpool(self.checker.undo, key, request.path_params["tiltak"],
+                                                    reviewer.strip(), tab[:64]))
 
     async def correct(self, request: Request) -> Response:
         """Add a passage of the plan as a measure, refuse a find, or take either back; the plan is matched again."""
@@ -610,6 +630,17 @@ def _text(value: str, what: str) -> str:
     if not valid_text(value):
         raise Refused(422, f"{what} inneholder ugyldige tegn (en enslig UTF-16-surrogat).")
     return value
+
+
+def _changed_fields(body: dict) -> tuple[tuple[str, ...] | None, dict | None]:
+    """Which fields a save changes, and their values as the client last saw them (both optional: scripts that
+    send neither set all three fields, the later save winning, as before)."""
+    sent, base = body.get("fields"), body.get("base")
+    if sent is not None and (not isinstance(sent, list) or not all(f in DECISION_FIELDS for f in sent)):
+        raise Refused(422, f"fields må være en liste av {', '.join(DECISION_FIELDS)}.")
+    if base is not None and (not isinstance(base, dict) or not all(k in DECISION_FIELDS for k in base)):
+        raise Refused(422, f"base må være et objekt med {', '.join(DECISION_FIELDS)}.")
+    return (tuple(sent) if sent is not None else None), base
 
 
 def _decision_fields(body: dict):

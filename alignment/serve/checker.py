@@ -268,34 +268,100 @@ class Checker:
     # --- changing the review ----------------------------------------------------------------------
 
     def save(self, plan_id: str, tiltak_id: str, status: str | None, evidence: list[str], comment: str,
-             reviewer: str, seen: int, tab: str) -> dict:
-        """One tiltak's decision, in the review file before this returns; what the page needs to update."""
-        if tiltak_id not in {t.id for t in self.reference.tiltak}:
-            raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}» blant Byrådets tiltak.")
+             reviewer: str, seen: int, tab: str, sent: tuple[str, ...] | None = None,
+             base: dict | None = None) -> dict:
+        """One tiltak's decision, in the review file and the history before this returns.
+
+        Only the fields in `sent` change (all three when None, as scripts send them); where `base` says what the
+        client saw and the file now holds something else for a field it changes, the save is refused with both
+        values (SaveConflict), so no field is ever overwritten unseen.
+        """
+        self._known_tiltak(tiltak_id)
         machine = self._machine(plan_id)
-        unknown = [m for m in evidence if m not in {measure.id for measure in machine.measures}]
+        known = {measure.id for measure in machine.measures}
+        unknown = [m for m in evidence if m not in known]
         if unknown:
             raise Refused(422, f"Ukjent tiltak i planen «{unknown[0]}» (tiltakene heter M01, M02, …).")
-        machine_evidence = [e.measure.id for e in next(v for v in machine.machine_verdicts
-                                                        if v.tiltak.id == tiltak_id).evidence]
-        decision = Decision(tiltak_id, status, tuple(m for m in evidence if m not in machine_evidence),
-                            tuple(m for m in machine_evidence if m not in evidence), comment, reviewer,
-                            date.today().isoformat() if (status or comment) else "")
+        wanted = {"status": status, "evidence": list(evidence), "comment": comment}
         plan = self._plan(plan_id)
         with self.workspace.lock(plan_id):
             # A broken review file (a typo made by hand) is refused with its line, not replaced: the decisions
             # in it are the reviewer's. It is repaired by hand or by importing a good one.
-            review = with_decision(self.current_review(plan, machine), decision)
-            revision = self._write_review(plan, machine, review, {tiltak_id: tab})
+            review = self.current_review(plan, machine)
+            current = decision_values(machine, review, tiltak_id)
+            changed = DECISION_FIELDS if sent is None else tuple(f for f in DECISION_FIELDS if f in sent)
+            conflicts = {field: {"yours": wanted[field], "theirs": current[field]} for field in changed
+                         if base is not None and field in base and not same_value(field, base[field], current[field])
+                         and not same_value(field, wanted[field], current[field])}
+            if conflicts:
+                raise SaveConflict(tiltak_id, conflicts)
+            merged = {field: wanted[field] if field in changed else current[field] for field in DECISION_FIELDS}
+            if merged["status"] == "missing" and "evidence" not in changed:  # "Mangler" sets the machine's aside
+                verdict = apply_review(machine, review).verdict(tiltak_id)
+                merged["evidence"] = [e.measure.id for e in verdict.evidence if e.by_reviewer]
+            review, revision = self._decide(plan, machine, review, tiltak_id, current, merged, reviewer, tab)
             with self._states_lock:
                 elsewhere = sorted(t for t, (rev, who) in self._states[plan_id].changes.items()
                                    if rev > seen and t != tiltak_id and (not tab or who != tab))
+        return self._saved(machine, review, tiltak_id, revision, elsewhere)
+
+    def undo(self, plan_id: str, tiltak_id: str, reviewer: str, tab: str = "") -> dict:
+        """Put the tiltak's decision back as it was before its latest change that is not yet undone."""
+        self._known_tiltak(tiltak_id)
+        machine = self._machine(plan_id)
+        plan = self._plan(plan_id)
+        with self.workspace.lock(plan_id):
+            entries = self.workspace.history(plan)
+            undone = {entry.get("undo_of") for entry in entries}
+            target = next((entry for entry in reversed(entries) if entry["tiltak"] == tiltak_id
+                           and "undo_of" not in entry and entry.get("n") not in undone), None)
+            if target is None:
+                raise Refused(409, f"Det er ingenting å angre for {tiltak_id}.")
+            review = self.current_review(plan, machine)
+            current = decision_values(machine, review, tiltak_id)
+            before = values_now(target["before"], target.get("texts", {}), machine)
+            review, revision = self._decide(plan, machine, review, tiltak_id, current, before, reviewer, tab,
+                                            undo_of=target.get("n"))
+        return self._saved(machine, review, tiltak_id, revision, [])
+
+    def history(self, plan_id: str) -> dict[str, list[dict]]:
+        """Each tiltak's decisions, newest first, as the cards show them."""
+        plan = self.workspace.plan(plan_id)
+        entries = self.workspace.history(plan) if plan is not None else []
+        by_tiltak: dict[str, list[dict]] = {}
+        for entry in reversed(entries):
+            if entry["tiltak"]:
+                by_tiltak.setdefault(entry["tiltak"], []).append(entry)
+        return by_tiltak
+
+    def _decide(self, plan: WorkspacePlan, machine: Analysis, review: Review, tiltak_id: str, before: dict,
+                after: dict, reviewer: str, tab: str, undo_of: int | None = None) -> tuple[Review, int]:
+        """Record a decision: first in the history, then in the review file (hold the plan's lock)."""
+        decision = decision_of(machine, tiltak_id, after, reviewer)
+        review = with_decision(review, decision)
+        texts = {m.id: m.text for m in machine.measures if m.id in {*before["evidence"], *after["evidence"]}}
+        entry = {"n": len(self.workspace.history(plan)) + 1, "at": datetime.now().astimezone().isoformat(
+            timespec="seconds"), "reviewer": reviewer, "tiltak": tiltak_id, "before": before, "after": after,
+            "texts": texts}
+        if undo_of is not None:
+            entry["undo_of"] = undo_of
+        try:
+            self.workspace.append_history(plan, entry)
+        except OSError as exc:
+            raise storage_refusal(exc, "lagre vurderingen") from exc
+        return review, self._write_review(plan, machine, review, {tiltak_id: tab})
+
+    def _saved(self, machine: Analysis, review: Review, tiltak_id: str, revision: int, elsewhere: list) -> dict:
         reviewed = apply_review(machine, review)
         counts = reviewed.summary.counts
         return {"tiltak": verdict_json(reviewed.verdict(tiltak_id), reviewed.review), "revision": revision,
                 "changed_elsewhere": elsewhere,
                 "summary": {"covered": counts.covered, "partial": counts.partial, "missing": counts.missing},
                 "reviewed": sum(1 for d in review.decisions.values() if d.status)}
+
+    def _known_tiltak(self, tiltak_id: str) -> None:
+        if tiltak_id not in {t.id for t in self.reference.tiltak}:
+            raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}» blant Byrådets tiltak.")
 
     def import_review(self, plan_id: str, name: str, data: bytes) -> dict:
         """A review file edited elsewhere, checked as `check --review` checks one, in place of the plan's."""
@@ -340,6 +406,13 @@ class Checker:
                 fresh = self._as_stored(plan, analyze(document, measures, self.matcher(), self.reference,
                                                       self.checklist))
             review = rebase_review(review, fresh)
+            entry = {"n": len(self.workspace.history(plan)) + 1, "tiltak": "", "reviewer": correction.reviewer,
+                     "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                     "correction": {"action": action, "text": text}}
+            try:
+                self.workspace.append_history(plan, entry)
+            except OSError as exc:
+                raise storage_refusal(exc, "lagre rettelsen") from exc
             revision = self._replace_machine(plan, machine, fresh, review)
         reviewed = apply_review(fresh, review)
         counts = reviewed.summary.counts
@@ -363,6 +436,23 @@ class Checker:
                     live.machine, live.review, live.review_stamp = before
             raise
 
+    def _rebuilt(self, plan: WorkspacePlan, machine: Analysis, source: str) -> Review:
+        """The review as the history tells it, for a plan whose review file is gone (empty when there is none)."""
+        review = empty_review(machine, source)
+        for entry in self.workspace.history(plan):
+            correction = entry.get("correction")
+            if isinstance(correction, dict):
+                change = MeasureCorrection(str(correction.get("text", "")), str(entry.get("reviewer", "")),
+                                           str(entry.get("at", ""))[:10])
+                review = {"add": with_added_measure, "reject": with_rejected_measure}.get(
+                    correction.get("action"), lambda r, c: without_correction(r, c.text))(review, change)
+            elif entry["tiltak"] in {t.id for t in self.reference.tiltak} and isinstance(entry.get("after"), dict):
+                values = values_now(entry["after"], entry.get("texts", {}), machine)
+                decision = decision_of(machine, entry["tiltak"], values, str(entry.get("reviewer", "")))
+                review = with_decision(review, replace(decision, date=str(entry.get("at", ""))[:10] if decision.date
+                                                       else ""))
+        return review
+
     def _stored_corrections(self, plan_id: str) -> tuple[tuple, tuple]:
         """The advisor's corrections in the plan's review file, for a draft being checked; none if unreadable.
 
@@ -370,13 +460,34 @@ class Checker:
         """
         plan = self.workspace.plan(plan_id)
         path = self.workspace.review_path(plan) if plan is not None else None
-        if path is None or not path.is_file():
+        if path is None:
             return (), ()
+        if not path.is_file():  # none yet, or lost: the history has the corrections too
+            return self._history_corrections(plan)
         try:
             review = load_review(path, [t.id for t in self.reference.tiltak])
         except (AlignmentError, OSError):
             return (), ()
         return review.added, review.rejected
+
+    def _history_corrections(self, plan: WorkspacePlan) -> tuple[tuple, tuple]:
+        """The corrections the history records, replayed in order (when there is no analysis to rebuild against)."""
+        added: dict[str, MeasureCorrection] = {}
+        rejected: dict[str, MeasureCorrection] = {}
+        for entry in self.workspace.history(plan):
+            correction = entry.get("correction")
+            if not isinstance(correction, dict):
+                continue
+            text = str(correction.get("text", ""))
+            key = correction_key(text)
+            change = MeasureCorrection(text, str(entry.get("reviewer", "")), str(entry.get("at", ""))[:10])
+            added.pop(key, None)
+            rejected.pop(key, None)
+            if correction.get("action") == "add":
+                added[key] = change
+            elif correction.get("action") == "reject":
+                rejected[key] = change
+        return tuple(added.values()), tuple(rejected.values())
 
     def _plan(self, plan_id: str) -> WorkspacePlan:
         plan = self.workspace.plan(plan_id)
@@ -520,11 +631,63 @@ class Checker:
         if live is not None and live.machine is machine and live.review is not None and live.review_stamp == stamp:
             return live.review
         ids = [t.id for t in self.reference.tiltak]
-        loaded = check_text(load_review(path, ids), str(path)) if stamp else empty_review(machine, str(path))
+        loaded = check_text(load_review(path, ids), str(path)) if stamp else self._rebuilt(plan, machine, str(path))
         review = rebase_review(loaded, machine)
         if live is not None and live.machine is machine:
             live.review, live.review_stamp = review, stamp
         return review
+
+
+DECISION_FIELDS = ("status", "evidence", "comment")
+
+
+class SaveConflict(Refused):
+    """A save that would overwrite a field someone else changed since the client read it; both values go back."""
+
+    def __init__(self, tiltak_id: str, conflicts: dict) -> None:
+        names = {"status": "vurderingen", "evidence": "belegget", "comment": "kommentaren"}
+        fields = " og ".join(names[field] for field in conflicts)
+        super().__init__(409, f"{tiltak_id}: {fields} er endret i en annen fane eller av en annen rådgiver siden du "
+                              "åpnet siden. Velg hvilken som skal gjelde.")
+        self.conflicts = conflicts
+
+
+def decision_values(machine: Analysis, review: Review, tiltak_id: str) -> dict:
+    """What the card shows for a tiltak now: the advisor's status (None: the machine's), evidence and comment."""
+    decision = review.decisions.get(tiltak_id)
+    verdict = apply_review(machine, review).verdict(tiltak_id)
+    return {"status": decision.status if decision else None, "evidence": [e.measure.id for e in verdict.evidence],
+            "comment": decision.comment if decision else ""}
+
+
+def decision_of(machine: Analysis, tiltak_id: str, values: dict, reviewer: str) -> Decision:
+    """The review file's form of what the card shows: evidence as additions to and removals from the machine's.
+
+    Under "Mangler" the machine's evidence is set aside, so every measure the advisor keeps is an addition.
+    """
+    machine_evidence = [e.measure.id for e in next(v for v in machine.machine_verdicts
+                                                    if v.tiltak.id == tiltak_id).evidence]
+    evidence, status = values["evidence"], values["status"]
+    added = tuple(evidence) if status == "missing" else tuple(m for m in evidence if m not in machine_evidence)
+    removed = tuple(m for m in machine_evidence if m not in evidence)
+    return Decision(tiltak_id, status, added, removed, values["comment"], reviewer,
+                    date.today().isoformat() if (status or values["comment"]) else "")
+
+
+def same_value(field: str, first, second) -> bool:
+    return sorted(first or []) == sorted(second or []) if field == "evidence" else (first or None) == (second or None)
+
+
+def values_now(values: dict, texts: dict, machine: Analysis) -> dict:
+    """A history entry's values in terms of the measures now: evidence follows its text to today's numbers."""
+    by_text = {m.text: m.id for m in machine.measures}
+    known = {m.id for m in machine.measures}
+    evidence = []
+    for old in values.get("evidence", []):
+        now = by_text.get(texts.get(old, ""), old if old in known and old not in texts else None)
+        if now is not None:
+            evidence.append(now)
+    return {"status": values.get("status"), "evidence": evidence, "comment": values.get("comment", "")}
 
 
 def valid_text(text: str) -> bool:

@@ -7,6 +7,7 @@
         versjoner/1-frogner.json    its analysis as `alignment check` writes it
         versjoner/3-skannet.tolket.pdf  for a scanned draft, its OCR'd copy (read instead of OCR'ing again)
         bydel-frogner.review.yaml   the review file, the same format the CLI reads and writes
+        historikk.jsonl             every decision, appended (who, when, before, after): undo and rebuild
       .fjernet/bydel-test-2026-12-04-101500/   a plan removed from the workbench, moved here whole
 
 So `alignment check arbeidsmappe/bydel-frogner/versjoner/2-frogner.docx --review
@@ -42,6 +43,7 @@ from ..untrusted import read_regular_file
 
 DEFAULT_WORKSPACE = "arbeidsmappe"
 PLAN_FILE = "plan.json"
+HISTORY_FILE = "historikk.jsonl"  # every decision, appended: who, when, before and after
 VERSIONS = "versjoner"
 REMOVED = ".fjernet"  # never a plan id: ids start with a letter or digit
 MAX_PLAN_FILE_BYTES = 1024 * 1024
@@ -103,6 +105,37 @@ class Workspace:
 
     def review_path(self, plan: WorkspacePlan) -> Path:
         return self.folder(plan.id) / f"{plan.id}.review.yaml"
+
+    def history_path(self, plan: WorkspacePlan) -> Path:
+        return self.folder(plan.id) / HISTORY_FILE
+
+    def append_history(self, plan: WorkspacePlan, entry: dict) -> None:
+        """Add one decision to the plan's history (hold the plan's lock): a JSON line, on disk before this returns.
+
+        The history is only ever appended to; it is what undo goes back through, and what the review file is
+        rebuilt from if that is lost.
+        """
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+        with open(self.history_path(plan), "a", encoding="utf-8") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def history(self, plan: WorkspacePlan) -> list[dict]:
+        """The plan's decisions in the order they were made; a line a crash cut short is left out."""
+        try:
+            text = self.history_path(plan).read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return []
+        entries = []
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("tiltak"), str):
+                entries.append(entry)
+        return entries
 
     def version_path(self, plan: WorkspacePlan, version: PlanVersion) -> Path:
         return self.folder(plan.id) / version.file

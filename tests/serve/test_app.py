@@ -890,3 +890,49 @@ def test_keys_faster_than_the_saves_each_land_on_their_own_tiltak(browser, live_
         time.sleep(0.2)
     assert decided == intended
     assert errors == []
+
+
+@needs_chromium
+def test_two_browser_contexts_never_lose_a_field_unseen(browser, live_server, tmp_path):
+    """Tab B decides a tiltak; tab A, not reloaded, comments on it (both kept), then sets another status on it:
+    A is shown the conflict with both values and chooses; nothing is overwritten without that choice."""
+    import urllib.request
+
+    plan = tmp_path / "konflikt.txt"
+    plan.write_bytes(FROGNER.read_bytes())
+    first, errors = _page(browser)
+    first.goto(live_server + "/")
+    first.set_input_files("form[data-upload] input[type=file]", str(plan))
+    first.fill("[data-district]", "Bydel Konflikt")
+    first.click("form[data-upload] button[type=submit]")
+    first.wait_for_url("**/planer/bydel-konflikt")
+    first.wait_for_selector("article.tiltak", timeout=60_000)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    second = context.new_page()
+    second.goto(live_server + "/planer/bydel-konflikt")
+    second.wait_for_selector("article.tiltak")
+
+    _card(second, "5.1.1 E").locator("button[data-choose=partial]").click()
+    second.wait_for_selector("article.tiltak[data-tiltak='5.1.1 E'] [data-saved]:has-text('Lagret')")
+
+    comment = _card(first, "5.1.1 E").locator("[data-comment]")  # tab A has not seen B's status
+    comment.fill("Sjekket av A")
+    comment.press("Tab")
+    first.wait_for_selector("article.tiltak[data-tiltak='5.1.1 E'] [data-saved]:has-text('Lagret')")
+    with urllib.request.urlopen(live_server + "/api/plans/bydel-konflikt") as answer:
+        tiltak = next(t for t in json.loads(answer.read())["report"]["tiltak"] if t["id"] == "5.1.1 E")
+    assert tiltak["review"]["status"] == "partial" and tiltak["review"]["comment"] == "Sjekket av A"
+
+    second.reload()
+    _card(second, "5.1.1 D").locator("button[data-choose=missing]").click()
+    second.wait_for_selector("article.tiltak[data-tiltak='5.1.1 D'] [data-saved]:has-text('Lagret')")
+    _card(first, "5.1.1 D").locator("button[data-choose=covered]").click()  # A still sees the machine's verdict
+    first.wait_for_selector("article.tiltak[data-tiltak='5.1.1 D'] [data-saved].error:has-text('Den andre: Mangler')")
+    with urllib.request.urlopen(live_server + "/api/plans/bydel-konflikt") as answer:
+        tiltak = next(t for t in json.loads(answer.read())["report"]["tiltak"] if t["id"] == "5.1.1 D")
+    assert tiltak["review"]["status"] == "missing"  # not overwritten before A chose
+    _card(first, "5.1.1 D").locator("[data-saved] button", has_text="Bruk min").click()
+    first.wait_for_selector("article.tiltak[data-tiltak='5.1.1 D'] [data-saved]:has-text('Lagret')")
+    assert _card(first, "5.1.1 D").get_attribute("data-status") == "covered"
+    context.close()
+    assert [e for e in errors if "409 (Conflict)" not in e] == []  # the browser logs the refused save itself

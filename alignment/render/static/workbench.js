@@ -220,23 +220,39 @@
     return saving;
   }
 
-  function send(card, change) {
-    var body = {
-      status: card.getAttribute("data-status") || null,
-      evidence: evidenceOf(card),
-      comment: card.querySelector("[data-comment]").value,
-      reviewer: reviewer.value.trim(),
-      seen: revision
-    };
+  function sameValue(a, b) {
+    if (Array.isArray(a) || Array.isArray(b)) { return (a || []).slice().sort().join(" ") === (b || []).slice().sort().join(" "); }
+    return (a || null) === (b || null);
+  }
+
+  function send(card, change, base) {
+    // only the fields this change touches are sent, with what the card showed for them (base): a field someone
+    // else changed meanwhile is never overwritten unseen (the server answers 409 with both values)
+    var field = card.querySelector("[data-comment]");
+    var seenValues = base || { status: card.getAttribute("data-base-status") || null, evidence: evidenceOf(card),
+                               comment: field.defaultValue };
+    var body = { status: card.getAttribute("data-status") || null, evidence: evidenceOf(card), comment: field.value,
+                 reviewer: reviewer.value.trim(), seen: revision };
     change(body);
+    body.fields = ["status", "evidence", "comment"].filter(function (name) {
+      return !sameValue(body[name], seenValues[name]);
+    });
+    if (!body.fields.length) { message(card, "Uendret"); return Promise.resolve(card); }
+    body.base = {};
+    body.fields.forEach(function (name) { body.base[name] = seenValues[name]; });
     message(card, "Lagrer …");
-    return fetch(card.getAttribute("data-save"), {
-      method: "PUT",
+    return post(card, card.getAttribute("data-save"), "PUT", body);
+  }
+
+  function post(card, url, method, body) {
+    return fetch(url, {
+      method: method,
       headers: { "Content-Type": "application/json", "X-Alignment-Token": token },
       body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
     }).then(function (result) {
+      if (result.status === 409 && result.data.conflict) { showConflict(liveCard(card), body, result.data); return null; }
       if (!result.ok) { message(card, result.data.error || "Kunne ikke lagre.", true); return null; }
       revision = result.data.revision;
       var counts = result.data.summary;
@@ -257,10 +273,55 @@
       }
       return replaceCard(card).then(function (fresh) {
         message(fresh, "Lagret");
-        forgetDraft(fresh, body.comment);
+        if (body.comment !== undefined) { forgetDraft(fresh, body.comment); }
         return fresh;
       });
     }).catch(function () { message(card, "Kunne ikke lagre (ingen kontakt med arbeidsbenken). Prøv igjen.", true); });
+  }
+
+  var LABELS = { covered: "Dekket", partial: "Delvis", missing: "Mangler" };
+  function describe(name, value) {
+    if (name === "status") { return value ? LABELS[value] : "maskinens vurdering"; }
+    if (name === "evidence") { return (value || []).join(", ") || "ingen"; }
+    return value ? "«" + value + "»" : "(tom)";
+  }
+  function showConflict(card, body, data) {
+    // both values side by side, and one click to choose; nothing is saved until the advisor chooses
+    var line = card.querySelector("[data-saved]");
+    line.textContent = data.error + " ";
+    line.classList.add("error");
+    Object.keys(data.conflict).forEach(function (name) {
+      var item = document.createElement("span");
+      item.className = "conflict";
+      item.textContent = " Din: " + describe(name, data.conflict[name].yours) + " · Den andre: " +
+        describe(name, data.conflict[name].theirs) + ".";
+      line.appendChild(item);
+    });
+    var mine = document.createElement("button");
+    mine.type = "button"; mine.className = "link"; mine.textContent = "Bruk min";
+    mine.addEventListener("click", function () {
+      var theirs = {};
+      Object.keys(data.conflict).forEach(function (name) { theirs[name] = data.conflict[name].theirs; });
+      var again = JSON.parse(JSON.stringify(body));
+      again.base = Object.assign({}, body.base, theirs);
+      again.seen = revision;
+      message(card, "Lagrer …");
+      saving = saving.then(function () { return post(liveCard(card), card.getAttribute("data-save"), "PUT", again); });
+    });
+    var other = document.createElement("button");
+    other.type = "button"; other.className = "link"; other.textContent = "Bruk den andre";
+    other.addEventListener("click", function () {
+      replaceCard(card).then(function (fresh) { message(fresh, "Viser den andres vurdering."); });
+    });
+    line.appendChild(mine);
+    line.appendChild(other);
+  }
+
+  function undo(card) {
+    message(card, "Angrer …");
+    var url = card.getAttribute("data-save") + "/undo";
+    saving = saving.then(function () { return post(liveCard(card), url, "POST", { reviewer: reviewer.value.trim() }); });
+    return saving;
   }
 
   function choose(card, status) {
@@ -280,6 +341,7 @@
     if (target.hasAttribute("data-choose")) { choose(card, target.getAttribute("data-choose")); }
     else if (target.hasAttribute("data-add")) { addEvidence(card, target.getAttribute("data-add")); }
     else if (target.hasAttribute("data-remove")) { removeEvidence(card, target.getAttribute("data-remove")); }
+    else if (target.hasAttribute("data-undo-decision")) { undo(card); }
   });
   // Search every measure of the plan (the page lists them once) and add one as evidence.
   var allMeasures = all("[data-all-measures] li").map(function (li) {
@@ -364,6 +426,7 @@
       var add = card.querySelector("[data-add]");
       if (add) { event.preventDefault(); addEvidence(card, add.getAttribute("data-add")); }
     } else if (card && event.key === "c") { event.preventDefault(); card.querySelector("[data-comment]").focus(); }
+    else if (card && event.key === "u") { event.preventDefault(); undo(card); }
   });
   var start = null;
   if (window.location.hash) { start = document.getElementById(window.location.hash.slice(1)); }

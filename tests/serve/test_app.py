@@ -8,7 +8,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from ..builders import make_docx
+from ..builders import make_docx, make_prose_plan
 from ..conftest import ALNA, FROGNER
 from .conftest import BASE, upload, wait_until_done
 
@@ -936,3 +936,217 @@ def test_two_browser_contexts_never_lose_a_field_unseen(browser, live_server, tm
     assert _card(first, "5.1.1 D").get_attribute("data-status") == "covered"
     context.close()
     assert [e for e in errors if "409 (Conflict)" not in e] == []  # the browser logs the refused save itself
+
+
+# --- correcting the reading: passages added as measures, finds refused, evidence found by search ---------
+
+PASSAGE = "Bydelen har i dag to ruskonsulenter og en utekontakt."
+
+
+@pytest.fixture(scope="module")
+def testdal(workbench, tmp_path_factory):
+    client, workspace = workbench
+    path = make_prose_plan(tmp_path_factory.mktemp("plan") / "testdal.txt")
+    assert upload(client, path, district="Bydel Testdal").status_code == 202
+    data = wait_until_done(client, "bydel-testdal")
+    assert data["state"] == "done", data
+    return data
+
+
+def _correct(client, action, text, reviewer="Kari"):
+    return client.post("/api/plans/bydel-testdal/corrections", json={"action": action, "text": text,
+                                                                     "reviewer": reviewer})
+
+
+def _review_file(workspace):
+    return yaml.safe_load((workspace / "bydel-testdal" / "bydel-testdal.review.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_text_page_marks_what_was_read(workbench, testdal):
+    client, _ = workbench
+    page = client.get("/planer/bydel-testdal/tekst")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.text, "html.parser")
+    marked = [m.get_text(" ", strip=True) for m in soup.select("[data-plan-text] mark.measure")]
+    assert any("vakttelefon" in m for m in marked) and not any("Velferdsetaten" in m for m in marked)
+    assert len(soup.select("[data-reject]")) == len(testdal["report"]["measures"])
+    assert "(lest som bakgrunn)" in soup.select_one("[data-plan-text]").get_text()
+    assert soup.select_one('script[src="/static/plantext.js"]') and not soup.select("script:not([src])")
+
+
+def test_a_passage_added_as_a_measure_is_matched_and_kept(workbench, testdal):
+    client, workspace = workbench
+    before = len(client.get("/api/plans/bydel-testdal").json()["report"]["measures"])
+    answer = _correct(client, "add", PASSAGE)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["measures"] == before + 1 and len(answer.json()["added"]) == 1
+    report = client.get("/api/plans/bydel-testdal").json()["report"]
+    added = [m for m in report["measures"] if m["layout"] == "lagt til av rådgiver"]
+    assert [m["text"] for m in added] == [PASSAGE]
+    assert report["review"]["added_measures"] == [added[0]["id"]]
+    assert _review_file(workspace)["tiltak_lagt_til"][0]["text"] == PASSAGE
+    assert _review_file(workspace)["tiltak_lagt_til"][0]["reviewer"] == "Kari"
+    assert _correct(client, "undo", PASSAGE).status_code == 200
+    assert client.get("/api/plans/bydel-testdal").json()["report"]["review"]["added_measures"] == []
+
+
+def test_a_find_marked_as_no_measure_leaves_the_analysis(workbench, testdal):
+    client, workspace = workbench
+    measures = client.get("/api/plans/bydel-testdal").json()["report"]["measures"]
+    find = next(m["text"] for m in measures if "vakttelefon" in m["text"])
+    assert _correct(client, "reject", find).status_code == 200
+    report = client.get("/api/plans/bydel-testdal").json()["report"]
+    assert all("vakttelefon" not in m["text"] for m in report["measures"])
+    assert report["review"]["not_measures"][0]["text"] == find
+    assert _review_file(workspace)["ikke_tiltak"][0]["text"] == find
+    assert _correct(client, "undo", find).status_code == 200
+    assert any("vakttelefon" in m["text"] for m in client.get("/api/plans/bydel-testdal").json()["report"]["measures"])
+
+
+def test_decisions_follow_their_measures_through_a_correction(workbench, testdal):
+    client, _ = workbench
+    report = client.get("/api/plans/bydel-testdal").json()["report"]
+    nav = next(m for m in report["measures"] if "jobbstøtte" in m["text"])
+    saved = client.put("/api/plans/bydel-testdal/review/5.3.2%20A",
+                       json={"status": "covered", "evidence": [nav["id"]], "comment": "IPS", "reviewer": "Kari"})
+    assert saved.status_code == 200
+    assert _correct(client, "add", "Ungdata 2023 viser at 12 prosent av elevene i videregående har brukt hasj "
+                                   "siste år.").status_code == 200  # a measure before NAV's: its number moves
+    after = client.get("/api/plans/bydel-testdal").json()["report"]
+    verdict = next(t for t in after["tiltak"] if t["id"] == "5.3.2 A")
+    assert verdict["decided_by"] == "reviewer" and verdict["review"]["comment"] == "IPS"
+    assert any("jobbstøtte" in e["text"] for e in verdict["evidence"])
+    assert _correct(client, "undo", "Ungdata 2023 viser at 12 prosent av elevene i videregående har brukt hasj "
+                                    "siste år.").status_code == 200
+
+
+@pytest.mark.parametrize(("body", "status", "message"), [
+    ({"action": "add", "text": "to ord"}, 422, "minst tre ord"),
+    ({"action": "slett", "text": "Bydelen vil noe mer"}, 422, "Ukjent handling"),
+    ({"action": "reject", "text": "Dette står ikke i planen i det hele tatt."}, 404, "Finner ikke det tiltaket"),
+    ({"action": "add", "text": 5}, 422, "som tekst"),
+    ({"action": "add", "text": "x " * 3000}, 422, "for lang"),
+])
+def test_bad_corrections_are_refused_with_one_norwegian_line(workbench, testdal, body, status, message):
+    client, _ = workbench
+    response = client.post("/api/plans/bydel-testdal/corrections", json=body)
+    assert response.status_code == status and message in response.json()["error"], response.text
+
+
+def test_cards_offer_a_search_over_every_measure(workbench, testdal):
+    client, _ = workbench
+    soup = BeautifulSoup(client.get("/planer/bydel-testdal").text, "html.parser")
+    listed = soup.select("[data-all-measures] li")
+    assert len(listed) == len(client.get("/api/plans/bydel-testdal").json()["report"]["measures"])
+    assert len(soup.select("article.tiltak [data-measure-search]")) == 36
+    assert soup.select_one('a[href="/planer/bydel-testdal/tekst"]')
+
+
+# --- a review you can trust: field-level saves, conflicts, history, undo, rebuild -------------------------
+
+URL = "/api/plans/bydel-frogner/review/5.1.1%20E"
+
+
+@pytest.fixture
+def fresh_frogner(small_model, tmp_path):
+    """A fresh workbench with Frogner checked (each test starts from no decisions)."""
+    from starlette.testclient import TestClient
+
+    from alignment.serve.app import create_app
+
+    with TestClient(create_app(str(tmp_path), model=small_model), base_url=BASE) as client:
+        assert upload(client, FROGNER).status_code == 202
+        assert wait_until_done(client, "bydel-frogner")["state"] == "done"
+        yield client, tmp_path
+
+
+def _tiltak(client, tiltak_id="5.1.1 E"):
+    report = client.get("/api/plans/bydel-frogner").json()["report"]
+    return next(t for t in report["tiltak"] if t["id"] == tiltak_id)
+
+
+def _history(workspace):
+    path = workspace / "bydel-frogner" / "historikk.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_save_changes_only_the_fields_it_sends(fresh_frogner):
+    client, _ = fresh_frogner
+    assert client.put(URL, json={"status": "partial", "fields": ["status"], "base": {"status": None},
+                                 "reviewer": "B"}).status_code == 200
+    # tab A never saw B's status; it only adds a comment
+    answer = client.put(URL, json={"comment": "Sjekket", "fields": ["comment"], "base": {"comment": ""},
+                                   "reviewer": "A"})
+    assert answer.status_code == 200, answer.text
+    tiltak = _tiltak(client)
+    assert tiltak["review"]["status"] == "partial" and tiltak["review"]["comment"] == "Sjekket"
+
+
+def test_a_conflicting_change_of_the_same_field_is_refused_with_both_values(fresh_frogner):
+    client, _ = fresh_frogner
+    client.put(URL, json={"comment": "Bs kommentar", "fields": ["comment"], "base": {"comment": ""}, "reviewer": "B"})
+    answer = client.put(URL, json={"comment": "As kommentar", "fields": ["comment"], "base": {"comment": ""},
+                                   "reviewer": "A"})
+    assert answer.status_code == 409
+    body = answer.json()
+    assert "kommentaren er endret i en annen fane" in body["error"]
+    assert body["conflict"] == {"comment": {"yours": "As kommentar", "theirs": "Bs kommentar"}}
+    assert _tiltak(client)["review"]["comment"] == "Bs kommentar"  # nothing overwritten
+    chosen = client.put(URL, json={"comment": "As kommentar", "fields": ["comment"],
+                                   "base": {"comment": "Bs kommentar"}, "reviewer": "A"})
+    assert chosen.status_code == 200 and _tiltak(client)["review"]["comment"] == "As kommentar"
+
+
+def test_mangler_sets_the_machines_evidence_aside_but_keeps_what_the_advisor_added(fresh_frogner):
+    client, _ = fresh_frogner
+    report = client.get("/api/plans/bydel-frogner").json()["report"]
+    tiltak = next(t for t in report["tiltak"] if t["evidence"])  # one the machine found evidence for
+    url = "/api/plans/bydel-frogner/review/" + tiltak["id"].replace(" ", "%20")
+    own = next(m["id"] for m in report["measures"] if m["id"] not in {e["measure_id"] for e in tiltak["evidence"]})
+    client.put(url, json={"evidence": [*(e["measure_id"] for e in tiltak["evidence"]), own], "fields": ["evidence"],
+                          "base": {"evidence": [e["measure_id"] for e in tiltak["evidence"]]}})
+    answer = client.put(url, json={"status": "missing", "fields": ["status"], "base": {"status": None}})
+    assert answer.status_code == 200
+    after = _tiltak(client, tiltak["id"])
+    assert [e["measure_id"] for e in after["evidence"]] == [own]
+    assert {e["measure_id"] for e in after["rejected_evidence"]} == {e["measure_id"] for e in tiltak["evidence"]}
+
+
+def test_every_decision_is_in_the_history_and_undo_goes_back_through_it(fresh_frogner):
+    client, workspace = fresh_frogner
+    client.put(URL, json={"status": "covered", "fields": ["status"], "base": {"status": None}, "reviewer": "Kari"})
+    client.put(URL, json={"comment": "OK", "fields": ["comment"], "base": {"comment": ""}, "reviewer": "Kari"})
+    entries = _history(workspace)
+    assert [(e["tiltak"], e["before"]["status"], e["after"]["status"], e["after"]["comment"]) for e in entries] == [
+        ("5.1.1 E", None, "covered", ""), ("5.1.1 E", "covered", "covered", "OK")]
+    assert entries[0]["reviewer"] == "Kari" and entries[0]["at"]
+    assert client.post(URL + "/undo", json={"reviewer": "Kari"}).status_code == 200
+    assert _tiltak(client)["review"]["comment"] == "" and _tiltak(client)["review"]["status"] == "covered"
+    assert client.post(URL + "/undo", json={}).status_code == 200
+    assert _tiltak(client)["decided_by"] == "model"
+    nothing = client.post(URL + "/undo", json={})
+    assert nothing.status_code == 409 and "ingenting å angre" in nothing.json()["error"]
+    assert len(_history(workspace)) == 4  # the undos are in the history too: it is only ever appended to
+    card = client.get("/planer/bydel-frogner/tiltak/5.1.1%20E").text
+    assert "Historikk (4)" in card and "angret:" in card
+
+
+def test_the_review_file_is_rebuilt_from_the_history_when_it_is_lost(fresh_frogner, small_model):
+    from starlette.testclient import TestClient
+
+    from alignment.serve.app import create_app
+
+    client, workspace = fresh_frogner
+    measures = client.get("/api/plans/bydel-frogner").json()["report"]["measures"]
+    client.put(URL, json={"status": "partial", "evidence": [measures[5]["id"]], "comment": "Delvis",
+                          "reviewer": "Kari"})
+    client.post("/api/plans/bydel-frogner/corrections",
+                json={"action": "reject", "text": measures[0]["text"], "reviewer": "Kari"})
+    (workspace / "bydel-frogner" / "bydel-frogner.review.yaml").unlink()
+    with TestClient(create_app(str(workspace), model=small_model), base_url=BASE) as again:
+        assert wait_until_done(again, "bydel-frogner")["state"] == "done"
+        tiltak = _tiltak(again)
+        assert tiltak["review"]["status"] == "partial" and tiltak["review"]["comment"] == "Delvis"
+        assert any(e["text"] == measures[5]["text"] for e in tiltak["evidence"])
+        report = again.get("/api/plans/bydel-frogner").json()["report"]
+        assert measures[0]["text"] not in {m["text"] for m in report["measures"]}

@@ -312,6 +312,8 @@ class Review:
     new_measures: tuple[str, ...] = ()  # ids of `measures` that were new against the draft reviewed before
     added: tuple[MeasureCorrection, ...] = ()  # passages of the plan an advisor made measures
     rejected: tuple[MeasureCorrection, ...] = ()  # finds of the readers an advisor said are not measures
+    changed: tuple[tuple[str, str], ...] = ()  # (text in the draft reviewed before, id of what it became here)
+    removed: tuple[str, ...] = ()  # texts of the draft reviewed before that are gone from this one
 
 
 @dataclass(frozen=True)
@@ -326,6 +328,7 @@ class ReviewNote:
     needs_new_look: bool
     why_new_look: str
     rejected_evidence: tuple = ()  # the machine's evidence the reviewer set aside (all of it when they chose "missing")
+    text_changes: tuple[tuple[str, str], ...] = ()  # (text then, text now or "" if gone) of the evidence that changed
 
     @property
     def disagrees(self) -> bool:
@@ -341,6 +344,8 @@ class ReviewOutcome:
     reviewed_plan: str
     added: tuple[Measure, ...] = ()  # measures an advisor added (in `Analysis.measures` too)
     rejected: tuple[MeasureCorrection, ...] = ()  # finds an advisor said are not measures (left out of the analysis)
+    changed_measures: tuple[tuple[str, Measure], ...] = ()  # (text in the reviewed draft, the measure it became)
+    removed_measures: tuple[str, ...] = ()  # texts of the reviewed draft that are gone from this one
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from .untrusted import NotRegularFile, TooLarge, load_yaml, read_regular_file
 
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 MAX_FIELD_CHARS = 5000
-TOP_LEVEL = ("plan", "bydel", "tiltak", "nye_tiltak", "tiltak_lagt_til", "ikke_tiltak", "tiltak_i_planen")
+TOP_LEVEL = ("plan", "bydel", "tiltak", "nye_tiltak", "endrede_tiltak", "fjernede_tiltak", "tiltak_lagt_til",
+             "ikke_tiltak", "tiltak_i_planen")
 CORRECTION_FIELDS = ("text", "reviewer", "date")
 FIELDS = ("maskin", "status", "evidence", "comment", "reviewer", "date", "ny_vurdering")
 TEXT_FIELDS = ("comment", "reviewer", "date", "ny_vurdering")
@@ -114,7 +115,25 @@ class _ReviewReader:
                       self._text(data.get("bydel"), nodes.get("bydel", (None,))[0], "bydel"),
                       machine, measures, decisions,
                       self._new_measures(data.get("nye_tiltak"), nodes.get("nye_tiltak", (None, None))[1], measures),
-                      self._corrections(data, nodes, "tiltak_lagt_til"), self._corrections(data, nodes, "ikke_tiltak"))
+                      self._corrections(data, nodes, "tiltak_lagt_til"), self._corrections(data, nodes, "ikke_tiltak"),
+                      self._changed(data, nodes, measures), self._removed(data, nodes))
+
+    def _changed(self, data, nodes, measures: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        """`endrede_tiltak`: what measures of the draft reviewed before became, as {M07: "text then"}."""
+        raw, node = data.get("endrede_tiltak"), nodes.get("endrede_tiltak", (None, None))[1]
+        if raw is None:
+            return ()
+        if not isinstance(raw, dict) or not all(str(k) in measures and isinstance(v, str) for k, v in raw.items()):
+            raise self.fail(node, 'endrede_tiltak må ha én linje per tiltak, M07: "teksten før".')
+        return tuple((text, str(measure_id)) for measure_id, text in raw.items())
+
+    def _removed(self, data, nodes) -> tuple[str, ...]:
+        raw, node = data.get("fjernede_tiltak"), nodes.get("fjernede_tiltak", (None, None))[1]
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not all(isinstance(text, str) for text in raw):
+            raise self.fail(node, "fjernede_tiltak må være en liste av tekster.")
+        return tuple(raw)
 
     def _corrections(self, data, nodes, key: str) -> tuple[MeasureCorrection, ...]:
         """`tiltak_lagt_til` / `ikke_tiltak`: a list of {text, reviewer, date}, each text a passage of the plan."""
@@ -231,6 +250,50 @@ def check_review_fits(review: Review, analysis: Analysis) -> None:
                           "Bruk vurderingsfilen for denne planen, eller flytt denne bort for å få en ny.")
 
 
+SAME_MEASURE_SHARE = 0.5  # of the content words two texts share, for the newer to count as the older one changed
+
+
+def draft_successors(old_texts: dict[str, str], old_key: dict[str, str], measures: tuple[Measure, ...],
+                     keys: dict[str, str]) -> dict[str, Measure | None]:
+    """For each measure of the reviewed draft whose text is not in this one: what it became, or None if it is gone.
+
+    A measure of this draft that is new by its exact text, but shares most of its words with a vanished one, is that
+    one changed; so a new draft names what was changed, what was removed and what is really new.
+    """
+    present = set(keys.values())
+    vanished = [old_id for old_id, key in old_key.items() if key not in present]
+    old_keys = set(old_key.values())
+    fresh = [m for m in measures if keys[m.id] not in old_keys]
+    words = {m.id: _content_words(measure_review_text(m)) for m in fresh}
+    successor: dict[str, Measure | None] = {}
+    taken: set[str] = set()
+    for old_id in vanished:
+        before = _content_words(old_texts[old_id])
+        best, share = None, 0.0
+        for measure in fresh:
+            if measure.id in taken or not before or not words[measure.id]:
+                continue
+            common = len(before & words[measure.id]) / max(len(before), len(words[measure.id]))
+            if common > share:
+                best, share = measure, common
+        successor[old_id] = best if share >= SAME_MEASURE_SHARE else None
+        if successor[old_id] is not None:
+            taken.add(best.id)
+    return successor
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in fold(text).split() if len(w) > 3}
+
+
+def _why_new_look(gone: list[str], successor: dict[str, Measure | None]) -> str:
+    parts = []
+    for old_id in dict.fromkeys(gone):
+        now = successor.get(old_id)
+        parts.append(f"{old_id} er endret (nå {now.id})" if now is not None else f"{old_id} er tatt ut av planen")
+    return "teksten i belegget er endret siden vurderingen: " + "; ".join(parts)
+
+
 def apply_review(analysis: Analysis, review: Review) -> Analysis:
     """A new analysis in which the reviewer's decisions are the verdicts; the machine's stay beside them.
 
@@ -245,6 +308,8 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
 
     def current(old_id: str) -> Measure | None:
         return current_by_key.get(old_key[old_id]) if old_id in old_key else None
+
+    successor = draft_successors(review.measures, old_key, measures, keys)
 
     notes: dict[str, ReviewNote] = {}
     verdicts = []
@@ -267,18 +332,34 @@ def apply_review(analysis: Analysis, review: Review) -> Analysis:
         kept += [Evidence(m, 0.0, 0.0, 0.0, by_reviewer=True) for m in added if m.id not in present]
         verdicts.append(replace(verdict, status=decision.status or verdict.status, evidence=tuple(kept),
                                 decided_by="reviewer" if decision.status else "model"))
-        why = f"teksten i {', '.join(gone)} er endret eller borte siden vurderingen" if gone else decision.stale
+        changes = tuple((review.measures[old_id], successor[old_id].text if successor.get(old_id) else "")
+                        for old_id in dict.fromkeys(gone))
+        if not changes and decision.stale:  # carried from the draft before: the file keeps what changed
+            shown = {e.measure.id for e in verdict.evidence} | {m.id for m in added}
+            by_id = {m.id: m for m in measures}
+            changes = tuple((old, by_id[new_id].text) for old, new_id in review.changed
+                            if new_id in shown and new_id in by_id)
+        why = _why_new_look(gone, successor) if gone else decision.stale
         notes[verdict.tiltak.id] = ReviewNote(verdict.status, decision.status, decision.reviewer, decision.date,
-                                              decision.comment, bool(why), why, rejected)
+                                              decision.comment, bool(why), why, rejected, changes)
     carried = {old_key[m] for m in review.new_measures}
-    new_measures = tuple(m for m in measures if keys[m.id] not in old_keys or keys[m.id] in carried)
+    became = {m.id for m in successor.values() if m is not None}
+    new_measures = tuple(m for m in measures
+                         if (keys[m.id] not in old_keys or keys[m.id] in carried) and m.id not in became)
+    changed_measures = tuple((review.measures[old_id], m) for old_id, m in successor.items() if m is not None)
+    removed_measures = tuple(review.measures[old_id] for old_id, m in successor.items() if m is None)
+    if not successor:  # the file was already moved to this draft: it says what changed from the one before
+        by_id = {m.id: m for m in measures}
+        changed_measures = tuple((old, by_id[new_id]) for old, new_id in review.changed if new_id in by_id)
+        removed_measures = review.removed
     renumbered = any(
         (current(old_id) is None or current(old_id).id != old_id) for old_id in review.measures
     ) or bool(new_measures)
     verdicts = tuple(verdicts)
     matches = measure_matches(measures, verdicts)  # a measure a reviewer made evidence is no longer local
     outcome = ReviewOutcome(notes, new_measures, review.source, renumbered, review.plan,
-                            tuple(m for m in measures if m.layout == ADDED_LAYOUT), review.rejected)
+                            tuple(m for m in measures if m.layout == ADDED_LAYOUT), review.rejected,
+                            changed_measures, removed_measures)
     return replace(analysis, verdicts=verdicts, matches=matches, review=outcome,
                    summary=summarize(verdicts, matches, analysis.reference))
 
@@ -308,7 +389,9 @@ def rebase_review(review: Review, analysis: Analysis) -> Review:
                   {v.tiltak.id: tuple(e.measure.id for e in v.evidence) for v in analysis.machine_verdicts},
                   {m.id: measure_review_text(m) for m in analysis.measures}, decisions,
                   tuple(m.id for m in reviewed.review.new_measures) if review.measures else (),
-                  review.added, review.rejected)
+                  review.added, review.rejected,
+                  tuple((old, m.id) for old, m in reviewed.review.changed_measures),
+                  reviewed.review.removed_measures)
 
 
 def assessment(analysis: Analysis) -> Assessment:

@@ -87,11 +87,15 @@ def test_changed_evidence_is_flagged_and_new_measures_listed(frogner_analysis, r
     reviewed = _reviewed(analyze(document, measures, small_matcher, frogner_analysis.reference), review)
     note = reviewed.review.notes[target.tiltak.id]
     assert reviewed.verdict(target.tiltak.id).decided_by == "reviewer" and note.needs_new_look
-    assert evidence.id in note.why_new_look
-    assert [m.text for m in reviewed.review.new_measures] == [next(
-        m.text for m in measures if m.text.startswith(" ".join(words[:4])))]
+    revised = next(m for m in measures if m.text.startswith(" ".join(words[:4])))
+    assert f"{evidence.id} er endret (nå {revised.id})" in note.why_new_look
+    assert note.text_changes == ((f"{evidence.title} {evidence.text}".strip(), revised.text),)
+    assert reviewed.review.new_measures == ()  # a changed measure is not a new one
+    assert [(old, m.id) for old, m in reviewed.review.changed_measures] == [
+        (f"{evidence.title} {evidence.text}".strip(), revised.id)]
+    assert reviewed.review.removed_measures == ()
     html = report_html(reviewed)
-    assert "Trenger ny vurdering" in html and "Nye tiltak i planen siden vurderingen" in html
+    assert "Trenger ny vurdering" in html and "Endret siden vurderingen" in html and "(revidert)" in html
     assert all(not n.needs_new_look for tid, n in reviewed.review.notes.items() if tid != target.tiltak.id)
 
 
@@ -251,7 +255,7 @@ def test_decisions_follow_their_text_into_a_new_draft_and_keep_their_flag(frogne
     decision = rebased.decisions[target.tiltak.id]
     assert decision.status == "partial" and decision.comment == "sjekket"
     assert [rebased.measures[m] for m in decision.add] == [f"{extra.title} {extra.text}".strip()]
-    assert "er endret eller borte" in decision.stale
+    assert "er endret (nå" in decision.stale
     path = tmp_path / "frogner.review.yaml"
     path.write_text(review_file(newer, rebased), encoding="utf-8")
     reread = load_review(path, _ids(newer))

@@ -29,6 +29,8 @@ def analysis_json(analysis: Analysis) -> dict:
         "review": None if analysis.review is None else {
             "file": analysis.review.source,
             "new_measures": [m.id for m in analysis.review.new_measures],
+            "changed_measures": [{"before": old, "id": m.id, "text": m.text} for old, m in analysis.review.changed_measures],
+            "removed_measures": list(analysis.review.removed_measures),
             "added_measures": [m.id for m in analysis.review.added],
             "not_measures": [{"text": c.text, "reviewer": c.reviewer, "date": c.date} for c in analysis.review.rejected],
         },

@@ -71,6 +71,14 @@ def review_file(analysis: Analysis, review: Review | None = None) -> str:
         ]
         if decision.stale:
             lines.append(f"    ny_vurdering: {_quoted(decision.stale)}")
+    if review is not None and review.changed:
+        lines.append("# Tiltak som var endret i dette utkastet, med teksten i utkastet som ble vurdert før.")
+        lines.append("endrede_tiltak:")
+        lines += [f"  {measure_id}: {_quoted(old)}" for old, measure_id in review.changed]
+    if review is not None and review.removed:
+        lines.append("# Tiltak i utkastet som ble vurdert før, som er tatt ut av dette.")
+        lines.append("fjernede_tiltak:")
+        lines += [f"  - {_quoted(old)}" for old in review.removed]
     if review is not None and review.new_measures:
         lines.append("# Tiltak som var nye i dette utkastet da vurderingene ble flyttet over fra forrige utkast.")
         lines.append(f"nye_tiltak: {_flow(list(review.new_measures))}")

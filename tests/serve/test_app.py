@@ -354,9 +354,9 @@ def test_a_new_draft_keeps_decisions_and_flags_changed_evidence(workbench, frogn
     assert [v["number"] for v in data["versions"]] == [1, 2], data.get("error")
     entry = next(t for t in data["report"]["tiltak"] if t["id"] == target["id"])
     assert entry["decided_by"] == "reviewer" and entry["review"]["needs_new_look"]
-    assert data["report"]["review"]["new_measures"]
+    assert data["report"]["review"]["changed_measures"] and not data["report"]["review"]["new_measures"]
     page = client.get("/planer/bydel-frogner").text
-    assert "Trenger ny vurdering" in page and "nye siden vurderingene" in page
+    assert "Trenger ny vurdering" in page and "endret siden vurderingene" in page and "Teksten nå" in page
     again = _save(client, target["id"], status="partial", comment="sjekket igjen").json()
     assert not again["tiltak"]["review"]["needs_new_look"]
     alna = upload(client, ALNA)

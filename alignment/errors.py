@@ -37,6 +37,10 @@ class UnsupportedFormatError(InputError):
     http_status = 415
 
 
+class ScanWithoutTextError(InputError):
+    """A PDF with no text layer: a scan, to be read with OCR (the CLI's --ocr, the workbench's «Skannet PDF»)."""
+
+
 class InputTooLargeError(InputError):
     """The file, or what it unpacks to, is over a limit."""
 

@@ -25,7 +25,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .errors import InputError, InputTooLargeError, UnsupportedFormatError, os_reason
+from .errors import InputError, InputTooLargeError, ScanWithoutTextError, UnsupportedFormatError, os_reason
 from .formats import (DAMAGED, ENCRYPTED, NOT_WORD, TIMED_OUT, TOO_BIG, TOO_MANY_PAGES, MAX_PAGES,
                       PARSE_TIMEOUT_SECONDS, ParseFailure, parse_binary)
 from .records import Document, Line, Table
@@ -263,7 +263,8 @@ def _read_pdf(data: bytes, name: str, source: str, ocr: bool) -> Document:
         return _read_scan(data, name, source)[0]
     document = _document_from(_parse(data, "pdf", source), name, source, "pdf")
     if not _has_text(document):
-        raise InputError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Tolk teksten med OCR (--ocr, eller «Skannet PDF» i arbeidsbenken).")
+        raise ScanWithoutTextError(f"{source}: PDF-en har ikke noe tekstlag (trolig skannet). Tolk teksten med OCR "
+                                   "(--ocr, eller «Skannet PDF» i arbeidsbenken).")
     return document
 
 

@@ -42,7 +42,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..compare import build_comparison
-from ..errors import AlignmentError, InputTooLargeError, OutputError, Refused, UnsupportedFormatError
+from ..errors import (AlignmentError, InputError, InputTooLargeError, OutputError, Refused, ScanWithoutTextError,
+                      UnsupportedFormatError)
 from ..ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, sniff_format
 from ..records import STATUSES, CheckState, PlanListing
 from ..render.data import analysis_json, analysis_json_text, measure_json
@@ -581,7 +582,11 @@ def _read(name: str, data: bytes, district: str, ocr: bool) -> Upload:
         if sniff_format(data) != "pdf":
             raise UnsupportedFormatError(f"{name}: OCR tolker bare PDF-er. Last opp uten «Skannet PDF» for andre filer.")
         return Upload(plan_id(district or Path(name).stem), district or Path(name).stem, name, data, True, None, ())
-    return read_upload(name, data, district, ocr)
+    try:
+        return read_upload(name, data, district, ocr)
+    except ScanWithoutTextError as error:  # the page's words, not the command line's
+        raise InputError(f"{name}: PDF-en har ikke noe tekstlag (trolig skannet). Last den opp igjen med «Skannet PDF» "
+                         "krysset av, så tolkes teksten med OCR.") from error
 
 
 LETTER_MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -1150,3 +1150,19 @@ def test_the_review_file_is_rebuilt_from_the_history_when_it_is_lost(fresh_frogn
         assert any(e["text"] == measures[5]["text"] for e in tiltak["evidence"])
         report = again.get("/api/plans/bydel-frogner").json()["report"]
         assert measures[0]["text"] not in {m["text"] for m in report["measures"]}
+
+
+def test_a_scan_uploaded_without_ocr_is_told_in_the_pages_words(workbench, tmp_path):
+    from ..builders import make_image_pdf
+
+    client, _ = workbench
+    response = upload(client, make_image_pdf(tmp_path / "skannet.pdf"), district="Bydel Skann")
+    assert response.status_code == 422
+    assert "«Skannet PDF» krysset av" in response.json()["error"] and "--ocr" not in response.json()["error"]
+
+
+def test_the_overview_says_checked_and_reviewed_apart(workbench, frogner):
+    client, _ = workbench
+    soup = BeautifulSoup(client.get("/").text, "html.parser")
+    state = soup.select_one("tr[data-plan='bydel-frogner']").find_all("td")[-1].get_text(strip=True)
+    assert state in ("Sjekket, ikke vurdert", "Under vurdering", "Vurdert av rådgiver")

@@ -1166,3 +1166,32 @@ def test_the_overview_says_checked_and_reviewed_apart(workbench, frogner):
     soup = BeautifulSoup(client.get("/").text, "html.parser")
     state = soup.select_one("tr[data-plan='bydel-frogner']").find_all("td")[-1].get_text(strip=True)
     assert state in ("Sjekket, ikke vurdert", "Under vurdering", "Vurdert av rådgiver")
+
+
+@needs_chromium
+def test_one_tiltak_at_a_time_fits_a_laptop_window(browser, live_server, screenshots, tmp_path):
+    page = browser.new_page(viewport={"width": 1366, "height": 657})
+    plan = tmp_path / "ettkort.txt"
+    plan.write_bytes(FROGNER.read_bytes())
+    page.goto(live_server + "/")
+    page.set_input_files("form[data-upload] input[type=file]", str(plan))
+    page.fill("[data-district]", "Bydel Ett Kort")
+    page.click("form[data-upload] button[type=submit]")
+    page.wait_for_url("**/planer/bydel-ett-kort")
+    page.wait_for_selector("article.tiltak", timeout=60_000)
+    page.check("[data-one-card]")
+    assert page.locator("article.tiltak:visible").count() == 1
+    for _ in range(12):  # Frogner's tallest cards are among its first twelve
+        card = page.locator("article.tiltak:visible")
+        box = card.bounding_box()
+        assert box["height"] <= 657, (card.get_attribute("data-tiltak"), box["height"])
+        heading = card.locator("header h3").bounding_box()
+        assert 0 <= heading["y"] <= 657
+        page.keyboard.press("j")
+    page.screenshot(path=str(screenshots / "10-ett-tiltak.png"))
+    at = page.evaluate("document.activeElement.dataset.tiltak")
+    page.reload()
+    page.wait_for_selector("article.tiltak:visible")
+    assert page.is_checked("[data-one-card]") and page.locator("article.tiltak:visible").count() == 1
+    assert page.locator("article.tiltak:visible").get_attribute("data-tiltak") == at  # the same place after a reload
+    page.close()

@@ -153,20 +153,33 @@
     }).forEach(function (card) { cardsBox.appendChild(card); });
     shown.textContent = visibleCards().length + " av " + cards().length + " tiltak vises";
   }
+  // One tiltak at a time: the card in focus alone, so it fits a laptop's screen and `j` never scrolls it away.
+  var oneCard = document.querySelector("[data-one-card]");
+  function showOnly(card) {
+    cards().forEach(function (other) { other.classList.toggle("away", !!(oneCard.checked && card && other !== card)); });
+    document.body.classList.toggle("one-card", oneCard.checked);
+  }
   var viewKey = "alignment.view." + planId;
   try {
     var kept = JSON.parse(window.sessionStorage.getItem(viewKey) || "{}");
     if (kept.filter !== undefined) { filter.value = kept.filter; }
     if (kept.sort !== undefined) { sorter.value = kept.sort; }
+    if (kept.oneCard) { oneCard.checked = true; }
   } catch (e) { /* nothing kept */ }
   function keepView(at) {
     try {
       var kept = JSON.parse(window.sessionStorage.getItem(viewKey) || "{}");
-      kept.filter = filter.value; kept.sort = sorter.value;
+      kept.filter = filter.value; kept.sort = sorter.value; kept.oneCard = oneCard.checked;
       if (at !== undefined) { kept.at = at; }
       window.sessionStorage.setItem(viewKey, JSON.stringify(kept));
     } catch (e) { /* private mode */ }
   }
+  oneCard.addEventListener("change", function () {
+    var card = current() || visibleCards()[0];
+    showOnly(card);
+    if (card) { card.focus({ preventScroll: true }); card.scrollIntoView({ block: "start" }); }
+    keepView();
+  });
   filter.addEventListener("change", function () { applyView(); keepView(); });
   sorter.addEventListener("change", function () { applyView(); keepView(); });
   applyView();
@@ -194,6 +207,7 @@
       // focus stays where the advisor is: the fresh card takes it only if the card it replaces had it
       var focused = live === document.activeElement;
       fresh.hidden = live.hidden;
+      fresh.classList.toggle("away", live.classList.contains("away"));
       if (editing) { fresh.querySelector("[data-comment]").value = typing.value; }  // keep what is being typed
       live.replaceWith(fresh);
       restoreDraft(fresh);
@@ -400,6 +414,7 @@
     if (!list.length) { return; }
     var index = list.indexOf(current());
     var next = list[Math.min(Math.max(index < 0 ? 0 : index + step, 0), list.length - 1)];
+    showOnly(next);
     next.focus({ preventScroll: true });
     next.scrollIntoView({ block: "start" });
     keepView(next.getAttribute("data-tiltak"));
@@ -436,5 +451,6 @@
       if (at) { start = cardsBox.querySelector("article.tiltak[data-tiltak='" + CSS.escape(at) + "']"); }
     } catch (e) { /* nothing kept */ }
   }
-  if (start && !start.hidden) { start.focus({ preventScroll: true }); start.scrollIntoView({ block: "start" }); }
+  if (!start && oneCard.checked) { start = visibleCards()[0]; }
+  if (start && !start.hidden) { showOnly(start); start.focus({ preventScroll: true }); start.scrollIntoView({ block: "start" }); }
 })();

@@ -38,8 +38,8 @@ def _bold_cell(cell, text: str) -> None:
     run.bold = True
 
 
-def _normalise_zip(path: Path) -> None:
-    """Rewrite a zip with sorted members and fixed timestamps."""
+def normalise_zip(path: Path, date_time: tuple = ZIP_DATE) -> None:
+    """Rewrite a zip with [Content_Types].xml first and fixed timestamps (the other builders use it too)."""
     with zipfile.ZipFile(path) as zin:
         members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
     buf = io.BytesIO()
@@ -47,7 +47,7 @@ def _normalise_zip(path: Path) -> None:
         # [Content_Types].xml first, as Word expects; the rest in original order.
         members.sort(key=lambda m: m[0] != "[Content_Types].xml")
         for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zout.writestr(info, data)
@@ -108,7 +108,7 @@ def build_docx(src: dict, out: Path) -> None:
     cp.last_printed = FIXED_DATE
 
     doc.save(out)
-    _normalise_zip(out)
+    normalise_zip(out)
 
 
 # --------------------------------------------------------------------------- PDF

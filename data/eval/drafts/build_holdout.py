@@ -14,9 +14,9 @@ Run:  .venv/bin/python data/eval/drafts/build_holdout.py
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
+
+from build_drafts import normalise_zip  # the same deterministic zip, beside this file
 
 import yaml
 
@@ -30,19 +30,6 @@ def load(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
-def _normalise_zip(path: Path) -> None:
-    """Rewrite a zip with [Content_Types].xml first and fixed timestamps."""
-    with zipfile.ZipFile(path) as zin:
-        members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        members.sort(key=lambda m: m[0] != "[Content_Types].xml")
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, data)
-    path.write_bytes(buf.getvalue())
 
 
 def build_docx(src: dict, out: Path) -> None:
@@ -83,7 +70,7 @@ def build_docx(src: dict, out: Path) -> None:
     cp.last_printed = FIXED_DATE
 
     doc.save(out)
-    _normalise_zip(out)
+    normalise_zip(out, ZIP_DATE)
 
 
 def main() -> None:

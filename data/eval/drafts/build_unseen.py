@@ -45,9 +45,9 @@ Run:  .venv/bin/python data/eval/drafts/build_unseen.py
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
+
+from build_drafts import normalise_zip  # the same deterministic zip, beside this file
 
 import yaml
 
@@ -74,19 +74,6 @@ def _esc(text: str) -> str:
 
 # --------------------------------------------------------------------------- DOCX helpers
 
-def _normalise_zip(path: Path) -> None:
-    """Rewrite a zip with fixed timestamps ([Content_Types].xml first)."""
-    with zipfile.ZipFile(path) as zin:
-        members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        members.sort(key=lambda m: m[0] != "[Content_Types].xml")
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, data)
-    path.write_bytes(buf.getvalue())
 
 
 def _core_props(doc, title: str, author: str) -> None:
@@ -290,7 +277,7 @@ def build_storskog_docx(src: dict, out: Path) -> None:
 
     _core_props(doc, f"{src['district']} – {src['title']}", src["district"])
     doc.save(out)
-    _normalise_zip(out)
+    normalise_zip(out, ZIP_DATE)
 
 
 def build_storskog_pdf(src: dict, out: Path) -> None:
@@ -427,7 +414,7 @@ def build_myrvang(src: dict, out: Path) -> None:
             raise ValueError(b)
     _core_props(doc, src["title"], "Bydel Myrvang")
     doc.save(out)
-    _normalise_zip(out)
+    normalise_zip(out, ZIP_DATE)
 
 
 def main() -> None:

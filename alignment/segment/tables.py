@@ -15,7 +15,6 @@ action table ("handlingsdel") is often landscape and spans pages, so:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..records import Document, Table

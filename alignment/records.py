@@ -192,7 +192,7 @@ class Settings:
     recase_titles: bool = True  # goal titles in capitals put in sentence case before embedding
     paraphrases: bool = True  # also compare with plain-language wordings of each tiltak (data/tiltak_omskrivinger.yaml)
     ocr_repair: bool = True  # repair OCR'd Norwegian (only in plans that look OCR'd)
-    candidates: int = 3  # measures shown per tiltak for a reviewer to pick from, whatever the verdict
+    candidates: int = 5  # measures shown per tiltak for a reviewer to pick from, whatever the verdict
 
 
 DEFAULT_SETTINGS = Settings()

@@ -107,8 +107,9 @@ def main() -> None:
             wanted = {mid for s in label.get("evidence") or [] for mid in measures_for_snippet(s, measures)}
             have = set((card.get_attribute("data-evidence") or "").split())
             if label["status"] != "missing" and wanted and not wanted & have:
-                target = sorted(wanted)[0]
-                best = card.locator("[data-add]").first
+                shown = card.locator(".candidates [data-add]").evaluate_all("bs => bs.map(b => b.dataset.add)")
+                target = next((m for m in shown if m in wanted), sorted(wanted)[0])  # a visible one, if any
+                best = card.locator(".candidates [data-add]").first
                 if best.count() and best.get_attribute("data-add") == target:
                     page.keyboard.press("a")
                     evidence_actions += 1

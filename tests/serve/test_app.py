@@ -61,12 +61,12 @@ def test_overview_lists_the_plan_with_its_coverage(workbench, frogner):
     assert len(soup.select("table.matrix tr th[scope=row]")) == 36
 
 
-def test_plan_page_shows_every_tiltak_with_three_candidates(workbench, frogner):
+def test_plan_page_shows_every_tiltak_with_five_candidates(workbench, frogner):
     client, _ = workbench
     soup = BeautifulSoup(client.get("/planer/bydel-frogner").text, "html.parser")
     cards = soup.select("article.tiltak")
     assert len(cards) == 36
-    assert all(len(card.select(".candidate")) == 3 for card in cards)
+    assert all(len(card.select(".candidate")) == 5 for card in cards)
     missing = next(c for c in cards if c["data-verdict"] == "missing")
     assert missing.select("[data-add]")  # even a "Mangler" offers its best measures
     assert [b["data-choose"] for b in cards[0].select("button[data-choose]")] == ["covered", "partial", "missing"]
@@ -76,7 +76,7 @@ def test_plan_page_shows_every_tiltak_with_three_candidates(workbench, frogner):
 
 def test_plan_json_holds_the_report_and_the_candidates(workbench, frogner):
     assert set(frogner) >= {"id", "district", "state", "report", "candidates", "revision", "versions"}
-    assert len(frogner["report"]["tiltak"]) == 36 and len(frogner["candidates"]["5.2.1 H"]) == 3
+    assert len(frogner["report"]["tiltak"]) == 36 and len(frogner["candidates"]["5.2.1 H"]) == 5
     assert frogner["versions"][0]["file"] == "versjoner/1-frogner.txt"
 
 

@@ -287,3 +287,8 @@ def test_scores_are_written_with_a_decimal_comma(nasty):
     covered = nasty.settings.covered
     assert f"«Dekket» krever skår {covered:.1f}".replace(".", ",") in soup.select_one("#metode").get_text()
 
+
+
+def test_the_summary_sentences_are_spaced(nasty):
+    text = BeautifulSoup(report_html(nasty), "html.parser").select_one("#sammendrag p").get_text()
+    assert "delvis. Bydelen skal handle" in " ".join(text.split())

@@ -47,6 +47,13 @@ class InputTooLargeError(InputError):
     http_status = 413
 
 
+class UsageError(AlignmentError):
+    """A setting the tool refuses (an address that would open the workbench to the network, ...)."""
+
+    exit_code = USAGE
+    http_status = 400
+
+
 class NothingFoundError(AlignmentError):
     """The plan was read, but no measures were found in it."""
 

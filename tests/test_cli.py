@@ -374,3 +374,9 @@ def test_a_model_name_that_is_not_here_is_one_line_at_once(tmp_path, monkeypatch
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     _one_line_error(_run("check", FROGNER, "--out", tmp_path, "--model", "google/ukjent-modell"), 6,
                     "finnes verken som mappe")
+
+
+def test_serve_on_a_network_address_is_refused_with_one_line(tmp_path):
+    result = _run("serve", "--host", "0.0.0.0", "--workspace", tmp_path / "arbeidsmappe")
+    _one_line_error(result, 2, "ingen pålogging", "--host 127.0.0.1")
+    assert not (tmp_path / "arbeidsmappe").exists()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import socket
 import webbrowser
 from pathlib import Path
 
 from ..embed import resolve_backend, resolve_model
-from ..errors import InputError, os_reason
+from ..errors import InputError, UsageError, os_reason
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # An idle keep-alive connection is closed after this many seconds, so idle clients cannot hold the process's
 # file descriptors; past this many connections at once uvicorn answers 503 rather than running out of them.
 KEEP_ALIVE_SECONDS = 5
@@ -23,17 +24,39 @@ def run(workspace: Path, host: str, port: int, open_browser: bool, model: str | 
 
     from .app import create_app
 
+    refuse_network_address(host)
     resolve_model(model, resolve_backend(model, backend))  # no model: say so now, not at the first upload
+    restrict_to_owner(Path(workspace))
     sock = _bind(host, port)
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    if host not in LOCAL_HOSTS:
-        echo(f"Advarsel: arbeidsbenken svarer på {host}, ikke bare på denne maskinen. Alle som når maskinen på "
-             "nettet, kan se og endre vurderingene.")
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     app = create_app(str(workspace), model, host, backend)
     echo(f"Arbeidsbenken kjører på {url} (arbeidsmappe: {Path(workspace).resolve()}). Stopp med Ctrl-C.")
     if open_browser:
         webbrowser.open(url)
     uvicorn.Server(server_config(app)).run(sockets=[sock])
+
+
+def refuse_network_address(host: str) -> None:
+    """The workbench has no login: on any address but this machine's own, anyone on the network could see and
+    change every verdict, so such an address is refused rather than warned about."""
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise UsageError(f"--host {host}: arbeidsbenken har ingen pålogging og svarer bare på denne maskinen "
+                         "(127.0.0.1). Bruk --host 127.0.0.1, eller la en omvendt proxy med pålogging stå foran.")
+
+
+def restrict_to_owner(workspace: Path) -> None:
+    """Files only the workbench's own user can read: the workspace folder 0700, everything it writes 0600."""
+    os.umask(0o077)
+    try:
+        workspace.mkdir(parents=True, exist_ok=True)
+        if workspace.stat().st_uid == os.getuid():
+            workspace.chmod(0o700)
+    except OSError as exc:
+        raise InputError(f"{workspace}: kan ikke bruke arbeidsmappen ({os_reason(exc)}).") from exc
 
 
 def server_config(app, keep_alive: float = KEEP_ALIVE_SECONDS):

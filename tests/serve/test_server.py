@@ -63,3 +63,39 @@ def test_the_workbench_bounds_its_connections():
 
     config = server_config(hello)
     assert config.timeout_keep_alive == KEEP_ALIVE_SECONDS <= 10 and config.limit_concurrency == MAX_CONNECTIONS
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", "10.0.0.1", "arbeidsbenk.example.org"])
+def test_an_address_on_the_network_is_refused(host):
+    from alignment.errors import UsageError
+    from alignment.serve.server import refuse_network_address
+
+    with pytest.raises(UsageError, match="ingen pålogging"):
+        refuse_network_address(host)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_this_machines_own_addresses_are_taken(host):
+    from alignment.serve.server import refuse_network_address
+
+    refuse_network_address(host)
+
+
+def test_the_workspace_is_readable_by_its_owner_only(tmp_path):
+    import os
+    import stat
+
+    from alignment.serve.server import restrict_to_owner
+
+    workspace = tmp_path / "arbeidsmappe"
+    workspace.mkdir(mode=0o755)
+    before = os.umask(0o022)
+    try:
+        restrict_to_owner(workspace)
+        (workspace / "plan.json").write_text("{}", encoding="utf-8")
+        (workspace / "bydel-x").mkdir()
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(workspace.stat().st_mode) == 0o700
+    assert stat.S_IMODE((workspace / "plan.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((workspace / "bydel-x").stat().st_mode) == 0o700

@@ -159,6 +159,17 @@ class EmbeddingCache:
                 Path(tmp).unlink(missing_ok=True)  # the cache only saves time: never fail a run over it
 
 
+def require_torch(purpose: str) -> None:
+    """torch and sentence-transformers are an extra (`alignment[torch]`): say so in one line where they are needed."""
+    import importlib.util
+
+    missing = [name for name in ("torch", "sentence_transformers") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModelError(f"{purpose} krever torch og sentence-transformers, som ikke er installert. Installer dem med "
+                         "scripts/setup.sh, eller med pip install torch==2.13.0 (CPU-utgaven) og "
+                         "pip install 'alignment[torch]'.")
+
+
 @functools.lru_cache(maxsize=2)
 def load_model(model_path: str):
     """The sentence-transformers model, fp32 on CPU, loaded once per process (a server pays the load once)."""
@@ -166,6 +177,7 @@ def load_model(model_path: str):
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    require_torch("--backend torch og andre modeller enn standardmodellen")
     import torch
     import transformers
     from sentence_transformers import SentenceTransformer

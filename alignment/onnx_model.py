@@ -83,6 +83,9 @@ def export_model(model_dir: Path, log=print) -> Path:
     if is_exported(model_dir) and not verify_export(model_dir):
         log(f"ONNX-eksporten er allerede laget og verifisert: {target}")
         return target
+    from .embed import require_torch
+
+    require_torch("Eksporten av modellen til ONNX (`alignment model install`)")
     try:
         with tempfile.TemporaryDirectory(prefix=".onnx-", dir=model_dir) as tmp:
             staging = Path(tmp) / EXPORT_FOLDER

@@ -16,10 +16,11 @@ PIP=(.venv/bin/python -m pip --disable-pip-version-check -qq)
 
 # torch first, pinned: a plain `torch` would pull a multi-GB CUDA build.
 .venv/bin/python -c "import torch" 2>/dev/null || "${PIP[@]}" install torch==2.13.0
+# The `torch` extra: what the one-time export of the model needs (a check itself runs on ONNX Runtime alone).
 if [ "${1:-}" = "--test" ]; then
   "${PIP[@]}" install -e ".[test]"
 else
-  "${PIP[@]}" install -e .
+  "${PIP[@]}" install -e ".[torch]"
 fi
 
 # OCR repair checks words against Debian's bokmål word list when it is there.

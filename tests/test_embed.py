@@ -136,3 +136,28 @@ def test_onnx_needs_an_export(small_model, tmp_path):
         Embedder(small_model, cache_dir=tmp_path, backend="onnx")
     with pytest.raises(ModelError, match="Ukjent backend"):
         Embedder(small_model, cache_dir=tmp_path, backend="tensorrt")
+
+
+def test_torch_is_an_extra_and_its_absence_is_one_line(monkeypatch):
+    """The default model runs on ONNX Runtime alone; what needs torch says how to get it."""
+    import importlib.util
+
+    import pytest
+
+    from alignment.embed import require_torch
+    from alignment.errors import ModelError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    with pytest.raises(ModelError, match=r"krever torch og sentence-transformers.*alignment\[torch\]"):
+        require_torch("--backend torch")
+
+
+def test_the_package_does_not_require_torch():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    required = " ".join(project["project"]["dependencies"])
+    assert "torch" not in required and "sentence-transformers" not in required
+    assert any(d.startswith("torch==") for d in project["project"]["optional-dependencies"]["torch"])

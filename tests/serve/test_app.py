@@ -1195,3 +1195,13 @@ def test_one_tiltak_at_a_time_fits_a_laptop_window(browser, live_server, screens
     assert page.is_checked("[data-one-card]") and page.locator("article.tiltak:visible").count() == 1
     assert page.locator("article.tiltak:visible").get_attribute("data-tiltak") == at  # the same place after a reload
     page.close()
+
+
+def test_dates_on_the_pages_are_written_the_norwegian_way(workbench, frogner):
+    import re
+
+    client, _ = workbench
+    client.put("/api/plans/bydel-frogner/review/5.3.5%20C", json={"status": "partial", "reviewer": "Kari"})
+    page = client.get("/planer/bydel-frogner").text
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", BeautifulSoup(page, "html.parser").get_text())
+    assert re.search(r"Vurdert av Kari, \d{1,2}\. [a-zø]+ 20\d\d", page)

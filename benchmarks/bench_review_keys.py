@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ALNA = ROOT / "alignment/data/examples/alna.txt"
 GOLD = ROOT / "data/eval/gold/alna.yaml"
 KEYS = {"covered": "1", "partial": "2", "missing": "3"}
+KEY = "nokkel-for-maalingen"  # the key of the workbench's link
 
 
 def start_server(workspace: Path, model: str | None, delay: float) -> tuple[str, object]:
@@ -50,7 +51,7 @@ def start_server(workspace: Path, model: str | None, delay: float) -> tuple[str,
 
     Checker.save = slow_save
     sock = _bind("127.0.0.1", 0)
-    server = uvicorn.Server(server_config(create_app(str(workspace), model)))
+    server = uvicorn.Server(server_config(create_app(str(workspace), model, secret=KEY)))
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -67,7 +68,8 @@ def search_word(target: str, measures) -> str:
 
 
 def plan_json(base: str) -> dict:
-    with urllib.request.urlopen(base + "/api/plans/bydel-alna") as answer:
+    request = urllib.request.Request(base + "/api/plans/bydel-alna", headers={"X-Alignment-Token": KEY})
+    with urllib.request.urlopen(request) as answer:
         return json.loads(answer.read())
 
 
@@ -90,7 +92,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1366, "height": 657})
-        page.goto(base + "/")
+        page.goto(f"{base}/?token={KEY}")
         page.set_input_files("form[data-upload] input[type=file]", str(ALNA))
         page.click("form[data-upload] button[type=submit]")
         page.wait_for_url("**/planer/bydel-alna")

@@ -105,6 +105,17 @@ def saver(base: str, tiltak: list[str], client_no: int, seen: int) -> list[tuple
     return done
 
 
+def printed_key(server: subprocess.Popen) -> str:
+    """The key of the link the server prints on its first line (`…?token=KEY`)."""
+    import re
+
+    for line in server.stderr:
+        match = re.search(r"\?token=([\w-]+)", line)
+        if match:
+            return match.group(1)
+    raise SystemExit("the workbench printed no link")
+
+
 def main() -> None:
     workspace = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     env = dict(os.environ, ALIGNMENT_CACHE=tempfile.mkdtemp(prefix="bench-cache-"))
@@ -113,10 +124,11 @@ def main() -> None:
     server = subprocess.Popen([ALIGNMENT, "serve", "--workspace", str(workspace), "--port", str(port)], env=env,
                               stderr=subprocess.PIPE, text=True)
     try:
-        with httpx.Client(base_url=base, timeout=60) as client:
+        token = printed_key(server)  # the key in the link `alignment serve` prints
+        with httpx.Client(base_url=base, timeout=60, headers={"X-Alignment-Token": token}) as client:
             for _ in range(600):
                 try:
-                    token = client.get("/api/token").json()["token"]
+                    client.get("/api/plans").raise_for_status()
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)

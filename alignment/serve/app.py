@@ -29,7 +29,8 @@ import secrets
 import socket
 from dataclasses import asdict
 from pathlib import Path
-from urllib.parse import urlsplit
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlsplit
 
 from markupsafe import escape
 
@@ -78,6 +79,9 @@ STATIC = {
 }
 
 
+SESSION_COOKIE = "alignment_nokkel"
+
+
 class Guard:
     """ASGI middleware: Host and Origin checks, the kinds and sizes of body a change may have, security headers,
     and the last word on errors.
@@ -87,9 +91,10 @@ class Guard:
     or a traceback. The traceback goes to the log.
     """
 
-    def __init__(self, app, allowed_hosts: set[str]) -> None:
+    def __init__(self, app, allowed_hosts: set[str], secret: str) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
+        self.secret = secret
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -97,7 +102,12 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path = scope["path"]
         limit, too_large = body_limit(scope["method"], path)
-        refusal = self.refusal(scope["method"], headers, path) or _length_refusal(headers, limit, too_large)
+        refusal = self.refusal(scope["method"], headers, path) or self.stranger(scope, headers, path)
+        if refusal is None and self.link_key(scope):  # the printed link: keep its key in a cookie, drop it from the URL
+            response = RedirectResponse(path, status_code=303)
+            response.set_cookie(SESSION_COOKIE, self.secret, httponly=True, samesite="strict", path="/")
+            return await self._answer(response, scope, receive, send)
+        refusal = refusal or _length_refusal(headers, limit, too_large)
         if refusal is not None:
             return await self._answer(error_response(path, refusal.http_status, refusal.message), scope, receive, send)
         await self._answer(self.app, scope, _limited(receive, limit, too_large), send)
@@ -118,6 +128,25 @@ class Guard:
             return Refused(415, "Endringer sendes som JSON (Content-Type: application/json) eller med "
                                 "opplastingsskjemaet.")
         return None  # which of the two an endpoint takes, it checks itself (`json_body`, `checked_form`)
+
+    def stranger(self, scope, headers: dict[str, str], path: str) -> Refused | None:
+        """Like Jupyter: only who opened the link `alignment serve` printed (its key, kept as a cookie) gets in, so
+        another account on this machine cannot act through the loopback port. Scripts send the key as a header."""
+        if path.startswith("/static/"):
+            return None
+        cookies = SimpleCookie(headers.get("cookie", ""))
+        sent = [cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else "", headers.get("x-alignment-token", ""),
+                self.link_key(scope)]
+        if any(value and hmac.compare_digest(value.encode("utf-8", "replace"), self.secret.encode()) for value in sent):
+            return None
+        return Refused(403, "Arbeidsbenken åpnes med lenken `alignment serve` skrev ut da den startet (den har en "
+                            "nøkkel som bare du har). Åpne den lenken.")
+
+    def link_key(self, scope) -> str:
+        """The key in the printed link (`?token=…`), when it is the right one."""
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        value = (query.get("token") or [""])[0]
+        return value if value and hmac.compare_digest(value.encode("utf-8", "replace"), self.secret.encode()) else ""
 
     def host_allowed(self, host: str) -> bool:
         """This machine's names, and addresses typed as numbers: a rebinding page's name is neither."""
@@ -230,9 +259,10 @@ def _escape(text: str) -> str:
 
 
 def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1",
-               backend: str | None = None) -> Starlette:
+               backend: str | None = None, secret: str | None = None) -> Starlette:
     """The workbench over `workspace`. While it serves, a worker thread loads the model and the plans there,
-    then checks uploads; it stops with the server."""
+    then checks uploads; it stops with the server. `secret` is the key of the link it is opened with (a new
+    random one when None; `app.state.token`)."""
     checker = Checker(Workspace(workspace), model, backend)
     parsing = ParsePool()
 
@@ -245,7 +275,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
             parsing.stop()
             await run_in_threadpool(checker.stop)
 
-    token = secrets.token_urlsafe(32)
+    token = secret or secrets.token_urlsafe(32)
     allowed = LOCAL_NAMES | {host, socket.gethostname(), socket.getfqdn()}
     pages, downloads, api = (kind(checker, token, parsing) for kind in (Pages, Downloads, Api))
     routes = [
@@ -261,7 +291,6 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
         Route("/planer/{plan}/vurdering.yaml", downloads.review),
         Route("/planer/{plan}/tilbakemelding.{fmt}", downloads.letter),
         Route("/sammenligning.{fmt}", downloads.comparison),
-        Route("/api/token", api.token_json),
         Route("/api/plans", api.plans),
         Route("/api/plans", api.upload, methods=["POST"]),
         Route("/api/plans/{plan}", api.plan),
@@ -272,7 +301,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
         AlignmentError: _alignment_error, PlanRemoved: _removed, HTTPException: _http_error, OSError: _os_error})
-    app.add_middleware(Guard, allowed_hosts=allowed)
+    app.add_middleware(Guard, allowed_hosts=allowed, secret=token)
     app.state.checker = checker
     app.state.token = token
     return app
@@ -481,9 +510,6 @@ class Downloads(Views):
 
 class Api(Views):
     """The JSON API under /api/, for the pages' scripts and for scripts of one's own."""
-
-    async def token_json(self, request: Request) -> Response:
-        return JSONResponse({"token": self.token})
 
     async def plans(self, request: Request) -> Response:
         return JSONResponse([_listing_json(view) for view in await self.views()])

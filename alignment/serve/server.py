@@ -30,9 +30,11 @@ def run(workspace: Path, host: str, port: int, open_browser: bool, model: str | 
     sock = _bind(host, port)
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     app = create_app(str(workspace), model, host, backend)
-    echo(f"Arbeidsbenken kjører på {url} (arbeidsmappe: {Path(workspace).resolve()}). Stopp med Ctrl-C.")
+    link = f"{url}?token={app.state.token}"  # the key: only who has this link (or its cookie) gets in
+    echo(f"Arbeidsbenken kjører på {link} (arbeidsmappe: {Path(workspace).resolve()}). Åpne lenken i nettleseren; "
+         "stopp med Ctrl-C.")
     if open_browser:
-        webbrowser.open(url)
+        webbrowser.open(link)
     uvicorn.Server(server_config(app)).run(sockets=[sock])
 
 

@@ -20,6 +20,14 @@ def wait_until_done(client, plan_id, timeout=60):
     raise AssertionError(f"{plan_id} was still running after {timeout} s")
 
 
+def let_in(client):
+    """The test client as the browser is after opening the printed link: the key in its cookie."""
+    from alignment.serve.app import SESSION_COOKIE
+
+    client.cookies.set(SESSION_COOKIE, client.app.state.token)
+    return client
+
+
 def upload(client, path_or_name, content=None, district="", ocr=False, token=None):
     """Upload a plan as the page's form does (multipart with the session token)."""
     from pathlib import Path
@@ -41,4 +49,5 @@ def workbench(small_model, tmp_path_factory):
     workspace = tmp_path_factory.mktemp("arbeidsmappe")
     app = create_app(str(workspace), model=small_model)
     with TestClient(app, base_url=BASE) as client:
+        let_in(client)
         yield client, workspace

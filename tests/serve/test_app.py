@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from ..builders import make_docx, make_prose_plan
 from ..conftest import ALNA, FROGNER
-from .conftest import BASE, upload, wait_until_done
+from .conftest import BASE, let_in, upload, wait_until_done
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -368,8 +368,25 @@ def test_a_new_draft_keeps_decisions_and_flags_changed_evidence(workbench, frogn
 import os  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+import urllib.request  # noqa: E402
 
 from ..browser import CHROMIUM, launch  # noqa: E402
+
+SECRET = "nokkel-for-testene"
+LIVE = [""]  # the live server's address, for the pages the browser tests open
+
+
+def _open(live_server, path="/"):
+    """A URL of the live workbench, the key in it (as the link `alignment serve` prints)."""
+    return f"{live_server}{path}{'&' if '?' in path else '?'}token={SECRET}"
+
+
+def _api(url):
+    """JSON from the live workbench, for a script (the key as a header)."""
+    request = urllib.request.Request(url, headers={"X-Alignment-Token": SECRET})
+    with urllib.request.urlopen(request) as answer:
+        return json.loads(answer.read())
+
 
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                     reason="Debian's chromium is not installed (apt-get install chromium)")
@@ -385,12 +402,14 @@ def live_server(small_model, tmp_path_factory):
 
     sock = _bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(create_app(str(tmp_path_factory.mktemp("arbeidsmappe")), small_model)))
+    app = create_app(str(tmp_path_factory.mktemp("arbeidsmappe")), small_model, secret=SECRET)
+    server = uvicorn.Server(server_config(app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
+    LIVE[:] = [f"http://127.0.0.1:{port}"]
+    yield LIVE[0]
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -409,6 +428,7 @@ def screenshots(tmp_path_factory):
 
 def _page(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(_open(LIVE[0]))  # the printed link: its key becomes the page's cookie
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None)
@@ -555,7 +575,7 @@ def test_a_plan_uploaded_under_a_wrong_name_is_removed_with_two_clicks(browser, 
 def test_the_upload_form_works_without_javascript(browser, live_server, tmp_path):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server + "/")
+    page.goto(_open(live_server))
     plan = tmp_path / "uten-skript.md"
     plan.write_text("# Bydel Uten Skript\n\n## Tiltak\n- Kurs for foreldre om rus\n", encoding="utf-8")
     page.set_input_files("form[data-upload] input[type=file]", str(plan))
@@ -571,7 +591,7 @@ def test_while_a_plan_waits_changes_are_409_and_a_full_queue_is_503(small_model,
     from alignment.serve.app import create_app
     from alignment.serve.checker import MAX_QUEUED
 
-    client = TestClient(create_app(str(tmp_path), small_model), base_url=BASE)  # no lifespan: the worker never runs
+    client = let_in(TestClient(create_app(str(tmp_path), small_model), base_url=BASE))  # no lifespan: no worker
     assert upload(client, FROGNER).status_code == 202
     assert client.get("/api/plans/bydel-frogner").json()["state"] == "running"
     response = client.put("/api/plans/bydel-frogner/review/5.1.1 A", json={"status": "covered"})
@@ -748,7 +768,7 @@ def test_uploads_are_read_a_few_at_a_time_and_a_full_queue_is_refused_before_rea
         return real_read(name, data, district, ocr)
 
     monkeypatch.setattr(app_module, "read_upload", slow_read)
-    client = TestClient(app_module.create_app(str(tmp_path), small_model), base_url=BASE)  # no worker: all wait
+    client = let_in(TestClient(app_module.create_app(str(tmp_path), small_model), base_url=BASE))  # no worker
     plan = "# Bydel Kø{n}\n\n## Tiltak\n- Kurs {n}\n"
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         uploads = [pool.submit(upload, client, f"plan{n}.md", plan.format(n=n).encode()) for n in range(8)]
@@ -775,8 +795,6 @@ HAP_PASSAGE = "Tilbud om hasjavvenningsprogram (HAP) gis i bydelen til unge og v
 def test_an_advisor_corrects_the_reading_and_it_is_kept_into_a_new_draft(browser, live_server, screenshots, tmp_path):
     """Add a passage the readers missed, see the verdicts change, attach a measure found by search as evidence,
     reload: all kept; a new draft of the plan keeps it too."""
-    import urllib.request
-
     from ..builders import PROSE_PLAN
 
     plan = tmp_path / "testdal.txt"
@@ -831,8 +849,7 @@ def test_an_advisor_corrects_the_reading_and_it_is_kept_into_a_new_draft(browser
     page.click("#nytt-utkast button[type=submit]")
     deadline, data = time.monotonic() + 60, {}
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(live_server + "/api/plans/bydel-testdal") as answer:  # the page may be navigating
-            data = json.loads(answer.read())
+        data = _api(live_server + "/api/plans/bydel-testdal")  # the page may be navigating
         if len(data["versions"]) == 2 and data["state"] == "done":
             break
         time.sleep(0.2)
@@ -849,8 +866,6 @@ def test_an_advisor_corrects_the_reading_and_it_is_kept_into_a_new_draft(browser
 def test_keys_faster_than_the_saves_each_land_on_their_own_tiltak(browser, live_server, monkeypatch, tmp_path):
     """An advisor who types a verdict key every 50 ms while each save takes 300 ms: every decision is the intended
     one, on the tiltak that had focus when its key was pressed, and the page has moved on after each."""
-    import urllib.request
-
     from alignment.serve.checker import Checker
 
     original = Checker.save
@@ -882,8 +897,7 @@ def test_keys_faster_than_the_saves_each_land_on_their_own_tiltak(browser, live_
     assert focused == ids[len(keys)]  # moved on after every key, whatever the saves did
     deadline, decided = time.monotonic() + 30, {}
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(live_server + "/api/plans/bydel-alna-tast") as answer:
-            report = json.loads(answer.read())["report"]
+        report = _api(live_server + "/api/plans/bydel-alna-tast")["report"]
         decided = {t["id"]: t["review"]["status"] for t in report["tiltak"] if t["review"] and t["review"]["status"]}
         if len(decided) >= len(keys):
             break
@@ -896,8 +910,6 @@ def test_keys_faster_than_the_saves_each_land_on_their_own_tiltak(browser, live_
 def test_two_browser_contexts_never_lose_a_field_unseen(browser, live_server, tmp_path):
     """Tab B decides a tiltak; tab A, not reloaded, comments on it (both kept), then sets another status on it:
     A is shown the conflict with both values and chooses; nothing is overwritten without that choice."""
-    import urllib.request
-
     plan = tmp_path / "konflikt.txt"
     plan.write_bytes(FROGNER.read_bytes())
     first, errors = _page(browser)
@@ -909,7 +921,7 @@ def test_two_browser_contexts_never_lose_a_field_unseen(browser, live_server, tm
     first.wait_for_selector("article.tiltak", timeout=60_000)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     second = context.new_page()
-    second.goto(live_server + "/planer/bydel-konflikt")
+    second.goto(_open(live_server, "/planer/bydel-konflikt"))
     second.wait_for_selector("article.tiltak")
 
     _card(second, "5.1.1 E").locator("button[data-choose=partial]").click()
@@ -919,8 +931,7 @@ def test_two_browser_contexts_never_lose_a_field_unseen(browser, live_server, tm
     comment.fill("Sjekket av A")
     comment.press("Tab")
     first.wait_for_selector("article.tiltak[data-tiltak='5.1.1 E'] [data-saved]:has-text('Lagret')")
-    with urllib.request.urlopen(live_server + "/api/plans/bydel-konflikt") as answer:
-        tiltak = next(t for t in json.loads(answer.read())["report"]["tiltak"] if t["id"] == "5.1.1 E")
+    tiltak = next(t for t in _api(live_server + "/api/plans/bydel-konflikt")["report"]["tiltak"] if t["id"] == "5.1.1 E")
     assert tiltak["review"]["status"] == "partial" and tiltak["review"]["comment"] == "Sjekket av A"
 
     second.reload()
@@ -928,8 +939,7 @@ def test_two_browser_contexts_never_lose_a_field_unseen(browser, live_server, tm
     second.wait_for_selector("article.tiltak[data-tiltak='5.1.1 D'] [data-saved]:has-text('Lagret')")
     _card(first, "5.1.1 D").locator("button[data-choose=covered]").click()  # A still sees the machine's verdict
     first.wait_for_selector("article.tiltak[data-tiltak='5.1.1 D'] [data-saved].error:has-text('Den andre: Mangler')")
-    with urllib.request.urlopen(live_server + "/api/plans/bydel-konflikt") as answer:
-        tiltak = next(t for t in json.loads(answer.read())["report"]["tiltak"] if t["id"] == "5.1.1 D")
+    tiltak = next(t for t in _api(live_server + "/api/plans/bydel-konflikt")["report"]["tiltak"] if t["id"] == "5.1.1 D")
     assert tiltak["review"]["status"] == "missing"  # not overwritten before A chose
     _card(first, "5.1.1 D").locator("[data-saved] button", has_text="Bruk min").click()
     first.wait_for_selector("article.tiltak[data-tiltak='5.1.1 D'] [data-saved]:has-text('Lagret')")
@@ -1055,6 +1065,7 @@ def fresh_frogner(small_model, tmp_path):
     from alignment.serve.app import create_app
 
     with TestClient(create_app(str(tmp_path), model=small_model), base_url=BASE) as client:
+        let_in(client)
         assert upload(client, FROGNER).status_code == 202
         assert wait_until_done(client, "bydel-frogner")["state"] == "done"
         yield client, tmp_path
@@ -1144,6 +1155,7 @@ def test_the_review_file_is_rebuilt_from_the_history_when_it_is_lost(fresh_frogn
                 json={"action": "reject", "text": measures[0]["text"], "reviewer": "Kari"})
     (workspace / "bydel-frogner" / "bydel-frogner.review.yaml").unlink()
     with TestClient(create_app(str(workspace), model=small_model), base_url=BASE) as again:
+        let_in(again)
         assert wait_until_done(again, "bydel-frogner")["state"] == "done"
         tiltak = _tiltak(again)
         assert tiltak["review"]["status"] == "partial" and tiltak["review"]["comment"] == "Delvis"
@@ -1173,7 +1185,7 @@ def test_one_tiltak_at_a_time_fits_a_laptop_window(browser, live_server, screens
     page = browser.new_page(viewport={"width": 1366, "height": 657})
     plan = tmp_path / "ettkort.txt"
     plan.write_bytes(FROGNER.read_bytes())
-    page.goto(live_server + "/")
+    page.goto(_open(live_server))
     page.set_input_files("form[data-upload] input[type=file]", str(plan))
     page.fill("[data-district]", "Bydel Ett Kort")
     page.click("form[data-upload] button[type=submit]")
@@ -1205,3 +1217,28 @@ def test_dates_on_the_pages_are_written_the_norwegian_way(workbench, frogner):
     page = client.get("/planer/bydel-frogner").text
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", BeautifulSoup(page, "html.parser").get_text())
     assert re.search(r"Vurdert av Kari, \d{1,2}\. [a-zø]+ 20\d\d", page)
+
+
+def test_only_who_has_the_printed_link_gets_in(small_model, tmp_path):
+    """Another account on this machine reaches the loopback port too; without the link's key it gets nothing."""
+    from starlette.testclient import TestClient
+
+    from alignment.serve.app import SESSION_COOKIE, create_app
+
+    client = TestClient(create_app(str(tmp_path), small_model, secret="hemmelig"), base_url=BASE)
+    for path in ("/", "/api/plans", "/planer/bydel-frogner/vurdering.yaml", "/sammenligning.csv"):
+        response = client.get(path)
+        assert response.status_code == 403 and "lenken `alignment serve` skrev ut" in response.text, path
+        assert response.headers["content-security-policy"]
+    assert client.put("/api/plans/x/review/5.1.1%20A", json={"status": "covered"}).status_code == 403
+    assert client.get("/?token=feil").status_code == 403
+    assert client.get("/api/token").status_code == 403  # no endpoint hands the key out
+    assert client.get("/static/workbench.css").status_code == 200
+    opened = client.get("/planer/x?token=hemmelig", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == "/planer/x"  # the key leaves the URL
+    cookie = opened.headers["set-cookie"]
+    assert "alignment_nokkel=hemmelig" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    client.cookies.set(SESSION_COOKIE, "hemmelig")
+    assert client.get("/api/plans").status_code == 200
+    assert TestClient(client.app, base_url=BASE, headers={"X-Alignment-Token": "hemmelig"}).get(
+        "/api/plans").status_code == 200  # a script sends the key as a header

@@ -6,8 +6,9 @@ chapter not marked as background (`chapters`), splits its paragraphs into
 sentences, and keeps each sentence that is a commitment of the district or one
 of its units (`commitments`). A sentence with two commitments joined by "og"
 or a semicolon gives two measures. A bullet is a measure when it opens with an
-infinitive ("Etablere …"), is a commitment itself, or follows a lead-in that
-is one ("Bydelen vil i planperioden:"). The chapter's heading is the measure's
+infinitive ("Etablere …"), is a commitment itself, follows a lead-in that is
+one ("Bydelen vil i planperioden:"), or stands in a chapter headed "Tiltak …".
+The chapter's heading is the measure's
 title, a unit named as the actor is its ANSVAR, and a date in the sentence its
 deadline.
 """

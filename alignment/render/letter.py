@@ -36,7 +36,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..errors import InputError
+from ..errors import InputError, os_reason
 from ..records import STATUS_LABELS, Analysis, Assessment, ChecklistResult, Measure, PlanVersion, TiltakVerdict
 from ..review import assessment
 from ..textnorm import is_caps_text, looks_ocred, repair_ocr
@@ -130,7 +130,7 @@ def letter_template(path: str | Path) -> bytes:
     except NotRegularFile as exc:
         raise InputError(f"{shown}: brevmalen er ikke en vanlig fil. {hint}") from exc
     except OSError as exc:
-        raise InputError(f"{shown}: kan ikke lese brevmalen ({exc.strerror or exc}).") from exc
+        raise InputError(f"{shown}: kan ikke lese brevmalen ({os_reason(exc)}).") from exc
     not_word = InputError(f"{shown}: brevmalen er ikke en Word-fil. {hint}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:

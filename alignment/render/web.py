@@ -84,6 +84,7 @@ def text_parts(analysis: Analysis) -> list[dict]:
         return found
 
     parts: list[dict] = []
+    index_of = {line.number: index for index, line in enumerate(document.lines)}
     tables = sorted(document.tables, key=lambda t: t.after_line)
     for chapter in split_chapters(document):
         if chapter.heading:
@@ -91,7 +92,7 @@ def text_parts(analysis: Analysis) -> list[dict]:
                           "role": chapter.role})
         end = chapter.end
         for block in blocks(chapter.lines(document)):
-            while tables and tables[0].after_line <= document.lines.index(block.lines[0]):
+            while tables and tables[0].after_line <= index_of[block.lines[0].number]:
                 parts.append(_table_part(tables.pop(0), take))
             parts.append({"kind": "bullet" if block.bullet else "paragraph", "text": block.text,
                           "measures": take(block.text), "line": block.lines[0].number, "page": block.lines[0].page})

@@ -34,7 +34,7 @@ from ..errors import AlignmentError, OutputError, Refused, ReviewError, os_reaso
 from ..ingest import parse_document, read_scan
 from ..match import Matcher
 from ..records import (CHECK_STAGES, Analysis, CheckState, Decision, Document, Measure, MeasureCorrection, Review,
-                       WorkspacePlan)
+                       TiltakVerdict, WorkspacePlan)
 from ..reference import load_reference
 from ..render.data import analysis_json_text, verdict_json
 from ..render.review_file import review_file
@@ -288,7 +288,8 @@ class Checker:
             # A broken review file (a typo made by hand) is refused with its line, not replaced: the decisions
             # in it are the reviewer's. It is repaired by hand or by importing a good one.
             review = self.current_review(plan, machine)
-            current = decision_values(machine, review, tiltak_id)
+            shown = apply_review(machine, review).verdict(tiltak_id)
+            current = decision_values(review, shown)
             changed = DECISION_FIELDS if sent is None else tuple(f for f in DECISION_FIELDS if f in sent)
             conflicts = {field: {"yours": wanted[field], "theirs": current[field]} for field in changed
                          if base is not None and field in base and not same_value(field, base[field], current[field])
@@ -297,8 +298,7 @@ class Checker:
                 raise SaveConflict(tiltak_id, conflicts)
             merged = {field: wanted[field] if field in changed else current[field] for field in DECISION_FIELDS}
             if merged["status"] == "missing" and "evidence" not in changed:  # "Mangler" sets the machine's aside
-                verdict = apply_review(machine, review).verdict(tiltak_id)
-                merged["evidence"] = [e.measure.id for e in verdict.evidence if e.by_reviewer]
+                merged["evidence"] = [e.measure.id for e in shown.evidence if e.by_reviewer]
             review, revision = self._decide(plan, machine, review, tiltak_id, current, merged, reviewer, tab)
             with self._states_lock:
                 elsewhere = sorted(t for t, (rev, who) in self._states[plan_id].changes.items()
@@ -318,7 +318,7 @@ class Checker:
             if target is None:
                 raise Refused(409, f"Det er ingenting å angre for {tiltak_id}.")
             review = self.current_review(plan, machine)
-            current = decision_values(machine, review, tiltak_id)
+            current = decision_values(review, apply_review(machine, review).verdict(tiltak_id))
             before = values_now(target["before"], target.get("texts", {}), machine)
             review, revision = self._decide(plan, machine, review, tiltak_id, current, before, reviewer, tab,
                                             undo_of=target.get("n"))
@@ -340,7 +340,7 @@ class Checker:
         decision = decision_of(machine, tiltak_id, after, reviewer)
         review = with_decision(review, decision)
         texts = {m.id: m.text for m in machine.measures if m.id in {*before["evidence"], *after["evidence"]}}
-        entry = {"n": len(self.workspace.history(plan)) + 1, "at": datetime.now().astimezone().isoformat(
+        entry = {"at": datetime.now().astimezone().isoformat(
             timespec="seconds"), "reviewer": reviewer, "tiltak": tiltak_id, "before": before, "after": after,
             "texts": texts}
         if undo_of is not None:
@@ -406,7 +406,7 @@ class Checker:
                 fresh = self._as_stored(plan, analyze(document, measures, self.matcher(), self.reference,
                                                       self.checklist))
             review = rebase_review(review, fresh)
-            entry = {"n": len(self.workspace.history(plan)) + 1, "tiltak": "", "reviewer": correction.reviewer,
+            entry = {"tiltak": "", "reviewer": correction.reviewer,
                      "at": datetime.now().astimezone().isoformat(timespec="seconds"),
                      "correction": {"action": action, "text": text}}
             try:
@@ -652,10 +652,10 @@ class SaveConflict(Refused):
         self.conflicts = conflicts
 
 
-def decision_values(machine: Analysis, review: Review, tiltak_id: str) -> dict:
-    """What the card shows for a tiltak now: the advisor's status (None: the machine's), evidence and comment."""
-    decision = review.decisions.get(tiltak_id)
-    verdict = apply_review(machine, review).verdict(tiltak_id)
+def decision_values(review: Review, verdict: TiltakVerdict) -> dict:
+    """What the card shows for a tiltak now (its verdict with the review applied): the advisor's status (None: the
+    machine's), the evidence and the comment."""
+    decision = review.decisions.get(verdict.tiltak.id)
     return {"status": decision.status if decision else None, "evidence": [e.measure.id for e in verdict.evidence],
             "comment": decision.comment if decision else ""}
 

@@ -122,19 +122,20 @@ class Workspace:
             os.fsync(handle.fileno())
 
     def history(self, plan: WorkspacePlan) -> list[dict]:
-        """The plan's decisions in the order they were made; a line a crash cut short is left out."""
+        """The plan's decisions in the order they were made, each numbered (`n`) by its line in the file, which
+        never changes since the file is only appended to; a line a crash cut short is left out."""
         try:
             text = self.history_path(plan).read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
             return []
         entries = []
-        for line in text.splitlines():
+        for number, line in enumerate(text.splitlines(), start=1):
             try:
                 entry = json.loads(line)
             except ValueError:
                 continue
             if isinstance(entry, dict) and isinstance(entry.get("tiltak"), str):
-                entries.append(entry)
+                entries.append({**entry, "n": number})
         return entries
 
     def version_path(self, plan: WorkspacePlan, version: PlanVersion) -> Path:

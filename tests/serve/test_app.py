@@ -435,6 +435,16 @@ def _page(browser):
     return page, errors
 
 
+def _upload_in_page(page, base, plan, district, plan_id):
+    """Upload a plan with the overview's form, as an advisor does (from the printed link), and wait for its cards."""
+    page.goto(_open(base))
+    page.set_input_files("form[data-upload] input[type=file]", str(plan))
+    page.fill("[data-district]", district)
+    page.click("form[data-upload] button[type=submit]")
+    page.wait_for_url(f"**/planer/{plan_id}")
+    page.wait_for_selector("article.tiltak", timeout=60_000)
+
+
 def _card(page, tiltak_id):
     return page.locator(f"article.tiltak[data-tiltak='{tiltak_id}']")
 
@@ -803,12 +813,7 @@ def test_an_advisor_corrects_the_reading_and_it_is_kept_into_a_new_draft(browser
     plan.write_text(text.replace("- tilby et kurs for å slutte med cannabis for ungdom og voksne\n", ""),
                     encoding="utf-8")
     page, errors = _page(browser)
-    page.goto(live_server + "/")
-    page.set_input_files("form[data-upload] input[type=file]", str(plan))
-    page.fill("[data-district]", "Bydel Testdal")
-    page.click("form[data-upload] button[type=submit]")
-    page.wait_for_url("**/planer/bydel-testdal")
-    page.wait_for_selector("article.tiltak", timeout=60_000)
+    _upload_in_page(page, live_server, plan, "Bydel Testdal", "bydel-testdal")
     assert _card(page, "5.2.1 H").get_attribute("data-verdict") == "missing"
 
     page.click("a[href='/planer/bydel-testdal/tekst']")
@@ -877,12 +882,7 @@ def test_keys_faster_than_the_saves_each_land_on_their_own_tiltak(browser, live_
     page, errors = _page(browser)
     plan = tmp_path / "alna.txt"
     plan.write_bytes(ALNA.read_bytes())
-    page.goto(live_server + "/")
-    page.set_input_files("form[data-upload] input[type=file]", str(plan))
-    page.fill("[data-district]", "Bydel Alna Tast")
-    page.click("form[data-upload] button[type=submit]")
-    page.wait_for_url("**/planer/bydel-alna-tast")
-    page.wait_for_selector("article.tiltak", timeout=60_000)
+    _upload_in_page(page, live_server, plan, "Bydel Alna Tast", "bydel-alna-tast")
     monkeypatch.setattr(Checker, "save", slow_save)
     ids = page.locator("article.tiltak").evaluate_all("cards => cards.map(c => c.dataset.tiltak)")
     machine = page.locator("article.tiltak").evaluate_all("cards => cards.map(c => c.dataset.machine)")
@@ -913,12 +913,7 @@ def test_two_browser_contexts_never_lose_a_field_unseen(browser, live_server, tm
     plan = tmp_path / "konflikt.txt"
     plan.write_bytes(FROGNER.read_bytes())
     first, errors = _page(browser)
-    first.goto(live_server + "/")
-    first.set_input_files("form[data-upload] input[type=file]", str(plan))
-    first.fill("[data-district]", "Bydel Konflikt")
-    first.click("form[data-upload] button[type=submit]")
-    first.wait_for_url("**/planer/bydel-konflikt")
-    first.wait_for_selector("article.tiltak", timeout=60_000)
+    _upload_in_page(first, live_server, plan, "Bydel Konflikt", "bydel-konflikt")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     second = context.new_page()
     second.goto(_open(live_server, "/planer/bydel-konflikt"))
@@ -1185,12 +1180,7 @@ def test_one_tiltak_at_a_time_fits_a_laptop_window(browser, live_server, screens
     page = browser.new_page(viewport={"width": 1366, "height": 657})
     plan = tmp_path / "ettkort.txt"
     plan.write_bytes(FROGNER.read_bytes())
-    page.goto(_open(live_server))
-    page.set_input_files("form[data-upload] input[type=file]", str(plan))
-    page.fill("[data-district]", "Bydel Ett Kort")
-    page.click("form[data-upload] button[type=submit]")
-    page.wait_for_url("**/planer/bydel-ett-kort")
-    page.wait_for_selector("article.tiltak", timeout=60_000)
+    _upload_in_page(page, live_server, plan, "Bydel Ett Kort", "bydel-ett-kort")
     page.check("[data-one-card]")
     assert page.locator("article.tiltak:visible").count() == 1
     for _ in range(12):  # Frogner's tallest cards are among its first twelve

@@ -54,6 +54,19 @@ def normalise_zip(path: Path, date_time: tuple = ZIP_DATE) -> None:
     path.write_bytes(buf.getvalue())
 
 
+def save_docx(doc, out: Path, title: str, author: str, fixed_date: dt.datetime = FIXED_DATE,
+              zip_date: tuple = ZIP_DATE) -> None:
+    """Save a Word draft that is the same bytes every build: fixed document properties and zip timestamps."""
+    cp = doc.core_properties
+    cp.title = title
+    cp.author = author
+    cp.last_modified_by = author
+    cp.revision = 1
+    cp.created = cp.modified = cp.last_printed = fixed_date
+    doc.save(out)
+    normalise_zip(out, zip_date)
+
+
 def build_docx(src: dict, out: Path) -> None:
     from docx import Document
     from docx.shared import Cm, Pt
@@ -98,17 +111,7 @@ def build_docx(src: dict, out: Path) -> None:
     for para in src.get("closing", []):
         doc.add_paragraph(para)
 
-    cp = doc.core_properties
-    cp.title = f"{src['title']} – {src['subtitle']}"
-    cp.author = "Bydel Fjellvik"
-    cp.last_modified_by = "Bydel Fjellvik"
-    cp.revision = 1
-    cp.created = FIXED_DATE
-    cp.modified = FIXED_DATE
-    cp.last_printed = FIXED_DATE
-
-    doc.save(out)
-    normalise_zip(out)
+    save_docx(doc, out, f"{src['title']} – {src['subtitle']}", "Bydel Fjellvik")
 
 
 # --------------------------------------------------------------------------- PDF

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from build_drafts import normalise_zip  # the same deterministic zip, beside this file
+from build_drafts import save_docx  # the same deterministic zip, beside this file
 
 HERE = Path(__file__).resolve().parent
 FIXED_DATE = dt.datetime(2025, 3, 1, 12, 0, 0)
@@ -580,17 +580,7 @@ def build_lindal(out: Path) -> None:
                 cell.width = Cm(13.0)
             doc.add_paragraph()
 
-    cp = doc.core_properties
-    cp.title = "Bydel Lindal – Handlingsplan for rusfeltet 2025–2027"
-    cp.author = "Bydel Lindal"
-    cp.last_modified_by = "Bydel Lindal"
-    cp.revision = 1
-    cp.created = FIXED_DATE
-    cp.modified = FIXED_DATE
-    cp.last_printed = FIXED_DATE
-
-    doc.save(out)
-    normalise_zip(out, ZIP_DATE)
+    save_docx(doc, out, "Bydel Lindal – Handlingsplan for rusfeltet 2025–2027", "Bydel Lindal", FIXED_DATE, ZIP_DATE)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from build_drafts import normalise_zip  # the same deterministic zip, beside this file
+from build_drafts import save_docx  # the same deterministic zip, beside this file
 
 import yaml
 
@@ -60,17 +60,7 @@ def build_docx(src: dict, out: Path) -> None:
         else:
             raise ValueError(f"unknown block kind: {kind}")
 
-    cp = doc.core_properties
-    cp.title = f"{src['title']} – {src['subtitle']}"
-    cp.author = src["author"]
-    cp.last_modified_by = src["author"]
-    cp.revision = 1
-    cp.created = FIXED_DATE
-    cp.modified = FIXED_DATE
-    cp.last_printed = FIXED_DATE
-
-    doc.save(out)
-    normalise_zip(out, ZIP_DATE)
+    save_docx(doc, out, f"{src['title']} – {src['subtitle']}", src["author"], FIXED_DATE, ZIP_DATE)
 
 
 def main() -> None:

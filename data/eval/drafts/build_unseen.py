@@ -47,7 +47,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from build_drafts import normalise_zip  # the same deterministic zip, beside this file
+from build_drafts import save_docx  # the same deterministic zip, beside this file
 
 import yaml
 
@@ -74,17 +74,6 @@ def _esc(text: str) -> str:
 
 # --------------------------------------------------------------------------- DOCX helpers
 
-
-
-def _core_props(doc, title: str, author: str) -> None:
-    cp = doc.core_properties
-    cp.title = title
-    cp.author = author
-    cp.last_modified_by = author
-    cp.revision = 1
-    cp.created = FIXED_DATE
-    cp.modified = FIXED_DATE
-    cp.last_printed = FIXED_DATE
 
 
 def _new_document():
@@ -275,9 +264,7 @@ def build_storskog_docx(src: dict, out: Path) -> None:
     for p in src.get("closing", []):
         doc.add_paragraph(p)
 
-    _core_props(doc, f"{src['district']} – {src['title']}", src["district"])
-    doc.save(out)
-    normalise_zip(out, ZIP_DATE)
+    save_docx(doc, out, f"{src['district']} – {src['title']}", src["district"], FIXED_DATE, ZIP_DATE)
 
 
 def build_storskog_pdf(src: dict, out: Path) -> None:
@@ -412,9 +399,7 @@ def build_myrvang(src: dict, out: Path) -> None:
                     c.width = w
         else:
             raise ValueError(b)
-    _core_props(doc, src["title"], "Bydel Myrvang")
-    doc.save(out)
-    normalise_zip(out, ZIP_DATE)
+    save_docx(doc, out, src["title"], "Bydel Myrvang", FIXED_DATE, ZIP_DATE)
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ class AlignmentError(Exception):
 
     exit_code = 1
     http_status = 500
+    details: dict | None = None  # what a script needs beside the line (the web layer's JSON carries it)
 
 
 class InputError(AlignmentError):

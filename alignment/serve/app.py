@@ -56,7 +56,7 @@ from ..render.spreadsheet import comparison_csv, comparison_xlsx
 from ..render.web import card_html, overview_html, plan_html, text_html
 from ..resources import package_path
 from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES
-from .checker import (DECISION_FIELDS, DONE, MAX_PARSING, Checker, PlanView, SaveConflict, Upload, read_upload,
+from .checker import (DECISION_FIELDS, DONE, MAX_PARSING, Checker, PlanView, Upload, read_upload,
                       storage_refusal, valid_text)
 from .workspace import REMOVED, PlanRemoved, Workspace, plan_id, plan_id_from_url
 
@@ -243,10 +243,10 @@ def internal_error_line(error: BaseException) -> str:
     return f"Intern feil ({type(error).__name__}). Prøv igjen, og meld fra om det skjer igjen."
 
 
-def error_response(path: str, status: int, message: str) -> Response:
-    """One Norwegian line: JSON under /api/, a small page elsewhere."""
+def error_response(path: str, status: int, message: str, details: dict | None = None) -> Response:
+    """One Norwegian line: JSON under /api/ (with what else the error says a script needs), a small page elsewhere."""
     if path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status)
+        return JSONResponse({"error": message, **(details or {})}, status_code=status)
     body = ("<!DOCTYPE html><html lang=\"nb\"><head><meta charset=\"utf-8\"><title>Feil</title>"
             "<link rel=\"stylesheet\" href=\"/static/report.css\"></head><body><main><h1>Det gikk ikke</h1>"
             f"<p class=\"notice\" role=\"alert\">{_escape(message)}</p><p><a href=\"/\">Til oversikten</a></p>"
@@ -310,7 +310,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
 # --- the one error mapping: every error a handler raises, by its kind -------------------------------
 
 async def _alignment_error(request: Request, error: AlignmentError) -> Response:
-    return error_response(request.url.path, error.http_status, str(error))
+    return error_response(request.url.path, error.http_status, str(error), error.details)
 
 
 async def _removed(request: Request, exc: Exception) -> Response:
@@ -538,11 +538,8 @@ class Api(Views):
         body = await json_body(request)
         fields = _decision_fields(body)
         sent, base = _changed_fields(body)
-        try:
-            return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], *fields,
-                                                        sent, base))
-        except SaveConflict as conflict:  # the one refusal that carries more than its line: both values
-            return JSONResponse({"error": conflict.message, "conflict": conflict.conflicts}, status_code=409)
+        return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], *fields,
+                                                    sent, base))
 
     async def undo(self, request: Request) -> Response:
         """Put a tiltak's decision back as it was before its latest change (the history says what it was)."""

@@ -649,7 +649,7 @@ class SaveConflict(Refused):
         fields = " og ".join(names[field] for field in conflicts)
         super().__init__(409, f"{tiltak_id}: {fields} er endret i en annen fane eller av en annen rådgiver siden du "
                               "åpnet siden. Velg hvilken som skal gjelde.")
-        self.conflicts = conflicts
+        self.details = {"conflict": conflicts}  # both values, for the page to offer the choice
 
 
 def decision_values(review: Review, verdict: TiltakVerdict) -> dict:

@@ -558,3 +558,62 @@ class PlanListing:
     check: CheckState
     analysis: Optional[Analysis] = None  # the latest draft's, the review applied; None until checked
     reviewed: int = 0  # tiltak a reviewer has decided
+
+
+# --- the team server: who may do what, and what was published -------------------------------------
+
+ROLES = ("rådgiver", "bydel", "admin")
+ALL_DISTRICTS = "*"
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    """One row of the table that alone says who may do what: a principal has a role in a scope (a district's
+    plan id, or `ALL_DISTRICTS`). `source` is "lokal" for what an admin set, "oidc" for what the identity
+    provider's groups gave at the latest login."""
+
+    principal: str
+    role: str
+    scope: str
+    source: str = "lokal"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as, and what they were assigned when it came in."""
+
+    name: str
+    assignments: tuple[RoleAssignment, ...] = ()
+    csrf: str = ""  # the token this session's forms and scripts carry
+    session: str = ""  # the session's id hash, to log out ("" for the single-user key)
+    team: bool = False  # logged in on a team server (names come from the login, not from the page)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An assessment as an advisor sent it to its district: a frozen, numbered version."""
+
+    number: int
+    draft: int  # the draft (PlanVersion.number) it assesses
+    draft_name: str
+    review_sha256: str  # of the review file as it was published (the same review and draft: nothing new to send)
+    published: str  # ISO time
+    by: str
+    files: tuple[str, ...]  # file names in its folder
+    sha256: str  # of its files, in order: the version's fingerprint
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log: who did what, when, to which plan, with before and after; chained by hash."""
+
+    n: int
+    at: str
+    actor: str
+    action: str
+    plan: str
+    target: str
+    before: str  # JSON
+    after: str  # JSON
+    previous: str  # the hash of entry n-1 ("" for the first)
+    hash: str

@@ -22,18 +22,43 @@ environment.globals["uncertainty"] = uncertainty
 
 
 def overview_html(listings: list[PlanListing], comparison: Comparison | None, token: str, error: str = "",
-                  notice: str = "") -> str:
+                  notice: str = "", team: dict | None = None, upload_district: str = "") -> str:
+    """`team` (a team server): who is logged in and what they may do; `upload_district` fixes the upload form's
+    district (a district user uploads their own district's drafts only)."""
     return environment.get_template("web/overview.html").render(listings=listings, comparison=comparison, token=token,
-                                                                error=error, notice=notice)
+                                                                error=error, notice=notice, team=team,
+                                                                upload_district=upload_district)
 
 
 def plan_html(plan: WorkspacePlan, check: CheckState, analysis: Analysis | None, review: Review | None,
-              revision: int, token: str, pdf_letter: bool = False, history: dict | None = None) -> str:
+              revision: int, token: str, pdf_letter: bool = False, history: dict | None = None,
+              team: dict | None = None) -> str:
     """The plan's page; `pdf_letter` offers the letter as PDF too (LibreOffice is installed); `history` holds each
-    tiltak's decisions, newest first."""
+    tiltak's decisions, newest first; `team` adds publishing and the conversation with the district."""
     return environment.get_template("web/plan.html").render(plan=plan, check=check, analysis=analysis, review=review,
                                                             revision=revision, token=token, stages=CHECK_STAGES[1:],
-                                                            pdf_letter=pdf_letter, history=history or {})
+                                                            pdf_letter=pdf_letter, history=history or {}, team=team)
+
+
+def district_html(plan: WorkspacePlan, check: CheckState, machine: Analysis | None, publications: list,
+                  comments: list[dict], token: str, team: dict, may_comment: bool, may_upload: bool) -> str:
+    """A district user's page of their plan: what KoRus published to them, the machine's result of their latest
+    draft (marked as the machine's), the conversation, and a new draft."""
+    return environment.get_template("web/district.html").render(
+        plan=plan, check=check, machine=machine, publications=publications, comments=comments, token=token,
+        team=team, may_comment=may_comment, may_upload=may_upload)
+
+
+def login_html(next_path: str, error: str = "", name: str = "", oidc_label: str = "") -> str:
+    return environment.get_template("web/login.html").render(next=next_path, error=error, name=name,
+                                                             oidc_label=oidc_label, token="", team=None)
+
+
+def admin_html(users: list, token: str, team: dict, audit_count: int, audit_problem: str, districts: list[str],
+               role_labels: dict, notice: str = "") -> str:
+    return environment.get_template("web/admin.html").render(
+        users=users, token=token, team=team, audit_count=audit_count, audit_problem=audit_problem,
+        districts=districts, role_labels=role_labels, notice=notice)
 
 
 def card_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, tiltak_id: str,
@@ -109,6 +134,7 @@ def _table_part(table, take) -> dict:
     return {"kind": "table", "rows": rows, "page": table.page}
 
 
-def text_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, token: str) -> str:
+def text_html(plan: WorkspacePlan, analysis: Analysis, review: Review | None, token: str,
+              team: dict | None = None) -> str:
     return environment.get_template("web/text.html").render(plan=plan, analysis=analysis, review=review, token=token,
-                                                            parts=text_parts(analysis))
+                                                            parts=text_parts(analysis), team=team)

@@ -21,16 +21,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import hmac
 import ipaddress
 import json
 import logging
 import secrets
 import socket
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from http.cookies import SimpleCookie
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 
@@ -46,18 +44,20 @@ from ..compare import build_comparison
 from ..errors import (AlignmentError, InputError, InputTooLargeError, OutputError, Refused, ScanWithoutTextError,
                       UnsupportedFormatError)
 from ..ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, sniff_format
-from ..records import STATUSES, CheckState, PlanListing
+from ..records import STATUSES, CheckState, PlanListing, Principal
 from ..render.data import analysis_json, analysis_json_text, measure_json
 from ..render.html import comparison_html, report_html
 from ..render.letter import draft_label, letter_docx
 from ..render.pdf import libreoffice, pdf_from_docx
 from ..render.review_file import review_file
 from ..render.spreadsheet import comparison_csv, comparison_xlsx
-from ..render.web import card_html, overview_html, plan_html, text_html
+from ..render.web import card_html, district_html, overview_html, plan_html, text_html
 from ..resources import package_path
 from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES
 from .checker import (DECISION_FIELDS, DONE, MAX_PARSING, Checker, PlanView, Upload, read_upload,
                       storage_refusal, valid_text)
+from ..team.access import may, scopes
+from .login import LinkKey, TeamDoor, same_secret
 from .workspace import REMOVED, PlanRemoved, Workspace, plan_id, plan_id_from_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -79,22 +79,20 @@ STATIC = {
 }
 
 
-SESSION_COOKIE = "alignment_nokkel"
-
-
 class Guard:
-    """ASGI middleware: Host and Origin checks, the kinds and sizes of body a change may have, security headers,
-    and the last word on errors.
+    """ASGI middleware: Host and Origin checks, who the request is from (the door), the kinds and sizes of body a
+    change may have, security headers, and the last word on errors.
 
     It sits outside everything that can fail, so whatever happens inside (a body over the limit, a bug in a
     handler) is answered by `error_response` with the security headers: a Norwegian line, never an English page
-    or a traceback. The traceback goes to the log.
+    or a traceback. The traceback goes to the log. Who the request is from goes to the handlers as
+    `scope["principal"]`; what they may do is the handlers' question (`team.access`).
     """
 
-    def __init__(self, app, allowed_hosts: set[str], secret: str) -> None:
+    def __init__(self, app, allowed_hosts: set[str], door) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
-        self.secret = secret
+        self.door = door
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -102,19 +100,33 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path = scope["path"]
         limit, too_large = body_limit(scope["method"], path)
-        refusal = self.refusal(scope["method"], headers, path) or self.stranger(scope, headers, path)
-        if refusal is None and self.link_key(scope):  # the printed link: keep its key in a cookie, drop it from the URL
-            response = RedirectResponse(path, status_code=303)
-            response.set_cookie(SESSION_COOKIE, self.secret, httponly=True, samesite="strict", path="/")
-            return await self._answer(response, scope, receive, send)
-        refusal = refusal or _length_refusal(headers, limit, too_large)
+        refusal = self.refusal(scope["method"], headers, path)
+        arrival = self.door.arrival(scope) if refusal is None else None
+        if arrival is not None:
+            return await self._answer(arrival, scope, receive, send)
+        principal = None
+        if refusal is None:
+            try:
+                principal = await run_in_threadpool(self.door.identify, scope, headers)
+            except AlignmentError as error:
+                refusal = Refused(error.http_status, str(error))
+        if refusal is None and principal is None and not self.door.public(path):
+            answer = self.door.stranger(path, scope.get("query_string", b"").decode("latin-1"))
+            if not isinstance(answer, Refused):
+                return await self._answer(answer, scope, receive, send)
+            refusal = answer
+        refusal = refusal or self.unsigned_change(scope["method"], headers, principal) or _length_refusal(
+            headers, limit, too_large)
         if refusal is not None:
             return await self._answer(error_response(path, refusal.http_status, refusal.message), scope, receive, send)
+        scope["principal"] = principal
         await self._answer(self.app, scope, _limited(receive, limit, too_large), send)
 
     def refusal(self, method: str, headers: dict[str, str], path: str) -> Refused | None:
         host = urlsplit(f"//{headers.get('host', '')}").hostname or ""
         if not self.host_allowed(host):
+            if self.door.team:
+                return Refused(403, f"Arbeidsbenken svarer ikke på vertsnavnet «{host}». Åpne den på adressen du fikk.")
             return Refused(403, f"Arbeidsbenken svarer bare på denne maskinen; vertsnavnet «{host}» er ukjent. "
                                 "Åpne den på http://127.0.0.1 eller http://localhost.")
         if method not in UNSAFE_METHODS:
@@ -129,24 +141,15 @@ class Guard:
                                 "opplastingsskjemaet.")
         return None  # which of the two an endpoint takes, it checks itself (`json_body`, `checked_form`)
 
-    def stranger(self, scope, headers: dict[str, str], path: str) -> Refused | None:
-        """Like Jupyter: only who opened the link `alignment serve` printed (its key, kept as a cookie) gets in, so
-        another account on this machine cannot act through the loopback port. Scripts send the key as a header."""
-        if path.startswith("/static/"):
+    def unsigned_change(self, method: str, headers: dict[str, str], principal: Principal | None) -> Refused | None:
+        """On a team server a JSON change carries the session's CSRF token (`X-Alignment-Token`); a form carries
+        it as a field (`checked_form`)."""
+        if (principal is None or method not in UNSAFE_METHODS or not self.door.script_token_required()
+                or _content_kind(headers.get("content-type", "")) != JSON):
             return None
-        cookies = SimpleCookie(headers.get("cookie", ""))
-        sent = [cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else "", headers.get("x-alignment-token", ""),
-                self.link_key(scope)]
-        if any(value and hmac.compare_digest(value.encode("utf-8", "replace"), self.secret.encode()) for value in sent):
+        if same_secret(headers.get("x-alignment-token", ""), principal.csrf):
             return None
-        return Refused(403, "Arbeidsbenken åpnes med lenken `alignment serve` skrev ut da den startet (den har en "
-                            "nøkkel som bare du har). Åpne den lenken.")
-
-    def link_key(self, scope) -> str:
-        """The key in the printed link (`?token=…`), when it is the right one."""
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        value = (query.get("token") or [""])[0]
-        return value if value and hmac.compare_digest(value.encode("utf-8", "replace"), self.secret.encode()) else ""
+        return Refused(403, "Siden er utløpt. Last den på nytt og prøv igjen.")
 
     def host_allowed(self, host: str) -> bool:
         """This machine's names, and addresses typed as numbers: a rebinding page's name is neither."""
@@ -258,12 +261,25 @@ def _escape(text: str) -> str:
     return str(escape(text))
 
 
+PUBLIC = "offentlig"  # a route anyone may reach (the door lets them through: the login page, the style sheets)
+SIGNED_IN = "innlogget"  # a route anyone the door let in may reach; the handler shows what they may see
+
+
 def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1",
-               backend: str | None = None, secret: str | None = None) -> Starlette:
+               backend: str | None = None, secret: str | None = None, team=None) -> Starlette:
     """The workbench over `workspace`. While it serves, a worker thread loads the model and the plans there,
-    then checks uploads; it stops with the server. `secret` is the key of the link it is opened with (a new
-    random one when None; `app.state.token`)."""
-    checker = Checker(Workspace(workspace), model, backend)
+    then checks uploads; it stops with the server.
+
+    Without `team` it is one person's: `secret` is the key of the link it is opened with (a new random one when
+    None; `app.state.token`). With `team` (a `TeamConfig`) it is a team server: everyone logs in, and every route
+    is checked against the role assignments in the team database.
+    """
+    store = None
+    if team is not None:
+        from ..team.store import TeamStore
+
+        store = TeamStore(team.database)
+    checker = Checker(Workspace(workspace), model, backend, audit=store.log if store is not None else None)
     parsing = ParsePool()
 
     @contextlib.asynccontextmanager
@@ -275,36 +291,86 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
             parsing.stop()
             await run_in_threadpool(checker.stop)
 
-    token = secret or secrets.token_urlsafe(32)
+    token = secret or (team.secret if team is not None else "") or secrets.token_urlsafe(32)
     allowed = LOCAL_NAMES | {host, socket.gethostname(), socket.getfqdn()}
-    pages, downloads, api = (kind(checker, token, parsing) for kind in (Pages, Downloads, Api))
+    if team is not None and team.public_host:
+        allowed.add(team.public_host)
+    door = TeamDoor(store, token, team.https) if team is not None else LinkKey(token)
+    pages, downloads, api = (kind(checker, store, team) for kind in (Pages, Downloads, Api))
+    for views in (pages, downloads, api):
+        views.parsing = parsing
     routes = [
-        Route("/", pages.overview),
-        Route("/last-opp", pages.upload_form, methods=["POST"]),
-        Route("/planer/{plan}/fjern", pages.remove_form, methods=["POST"]),
-        Route("/planer/{plan}", pages.plan_page),
-        Route("/planer/{plan}/tiltak/{tiltak:path}", pages.card),
-        Route("/planer/{plan}/tekst", pages.text_page),
-        Route("/static/{name}", pages.static),
-        Route("/planer/{plan}/rapport.html", downloads.report),
-        Route("/planer/{plan}/rapport.json", downloads.report_json),
-        Route("/planer/{plan}/vurdering.yaml", downloads.review),
-        Route("/planer/{plan}/tilbakemelding.{fmt}", downloads.letter),
-        Route("/sammenligning.{fmt}", downloads.comparison),
-        Route("/api/plans", api.plans),
-        Route("/api/plans", api.upload, methods=["POST"]),
-        Route("/api/plans/{plan}", api.plan),
-        Route("/api/plans/{plan}/review", api.review_import, methods=["POST"]),
-        Route("/api/plans/{plan}/review/{tiltak:path}/undo", api.undo, methods=["POST"]),
-        Route("/api/plans/{plan}/review/{tiltak:path}", api.save, methods=["PUT"]),
-        Route("/api/plans/{plan}/corrections", api.correct, methods=["POST"]),
+        _route("/", pages.overview, SIGNED_IN),
+        _route("/last-opp", pages.upload_form, "laste_opp", "POST"),
+        _route("/planer/{plan}/fjern", pages.remove_form, "vurdere", "POST"),
+        _route("/planer/{plan}", pages.plan_page, "se_plan"),
+        _route("/planer/{plan}/tiltak/{tiltak:path}", pages.card, "se_vurdering"),
+        _route("/planer/{plan}/tekst", pages.text_page, "se_vurdering"),
+        _route("/planer/{plan}/publiser", pages.publish_form, "publisere", "POST"),
+        _route("/planer/{plan}/kommentar", pages.comment_form, "kommentere", "POST"),
+        _route("/static/{name}", pages.static, PUBLIC),
+        _route("/planer/{plan}/rapport.html", downloads.report, "se_plan"),
+        _route("/planer/{plan}/rapport.json", downloads.report_json, "se_plan"),
+        _route("/planer/{plan}/vurdering.yaml", downloads.review, "se_vurdering"),
+        _route("/planer/{plan}/tilbakemelding.{fmt}", downloads.letter, "se_vurdering"),
+        _route("/planer/{plan}/publisert/{number:int}/{name}", downloads.published, "se_publisert"),
+        _route("/sammenligning.{fmt}", downloads.comparison, "se_plan"),
+        _route("/api/plans", api.plans, "se_plan"),
+        _route("/api/plans", api.upload, "laste_opp", "POST"),
+        _route("/api/plans/{plan}", api.plan, "se_plan"),
+        _route("/api/plans/{plan}/review", api.review_import, "vurdere", "POST"),
+        _route("/api/plans/{plan}/review/{tiltak:path}/undo", api.undo, "vurdere", "POST"),
+        _route("/api/plans/{plan}/review/{tiltak:path}", api.save, "vurdere", "PUT"),
+        _route("/api/plans/{plan}/corrections", api.correct, "vurdere", "POST"),
+        _route("/api/plans/{plan}/publications", api.publications, "se_publisert"),
+        _route("/api/plans/{plan}/publications", api.publish, "publisere", "POST"),
+        _route("/api/plans/{plan}/comments", api.comments, "kommentere"),
+        _route("/api/plans/{plan}/comments", api.comment, "kommentere", "POST"),
+        _route("/api/plans/{plan}/history", api.history, "se_vurdering"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
+    middleware = []
+    if team is not None:
+        from .team_views import Admin, Login
+
+        login, admin = Login(checker, store, team, door), Admin(checker, store, team)
+        routes += [
+            _route("/logg-inn", login.page, PUBLIC),
+            _route("/logg-inn", login.submit, PUBLIC, "POST"),
+            _route("/logg-ut", login.logout, SIGNED_IN, "POST"),
+            _route("/auth/oidc", login.oidc_start, PUBLIC),
+            _route("/auth/oidc/svar", login.oidc_answer, PUBLIC),
+            _route("/admin", admin.page, "administrere"),
+            _route("/admin/roller", admin.roles_form, "administrere", "POST"),
+            _route("/admin/logg.jsonl", admin.export, "administrere"),
+            _route("/api/audit", admin.audit_json, "administrere"),
+        ]
+        middleware = login.middleware()
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware, exception_handlers={
         AlignmentError: _alignment_error, PlanRemoved: _removed, HTTPException: _http_error, OSError: _os_error})
-    app.add_middleware(Guard, allowed_hosts=allowed, secret=token)
+    app.add_middleware(Guard, allowed_hosts=allowed, door=door)
     app.state.checker = checker
     app.state.token = token
+    app.state.store = store
     return app
+
+
+def _route(path: str, endpoint, action: str, method: str = "GET") -> Route:
+    """A route and the action it takes (`team.access.PERMISSIONS`): deny by default, so no route is without one.
+
+    The action is checked here for some district; a handler that touches a plan checks it again for that plan's
+    district (`Views.view`), and answers 404 where the plan is not theirs, as if it did not exist.
+    """
+    async def checked(request: Request) -> Response:
+        principal = request.scope.get("principal")
+        if action != PUBLIC and principal is None:
+            raise Refused(401, "Du er ikke logget inn. Logg inn på arbeidsbenken og prøv igjen.")
+        if action not in (PUBLIC, SIGNED_IN) and not may(principal, action):
+            raise Refused(403, "Du har ikke tilgang til dette. Be en administrator om en rolle hvis du trenger det.")
+        request.scope["action"] = action
+        return await endpoint(request)
+
+    checked.action = action
+    return Route(path, checked, methods=[method], name=f"{method} {path}")
 
 
 # --- the one error mapping: every error a handler raises, by its kind -------------------------------
@@ -339,29 +405,58 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 # --- the handlers, split by what they serve ----------------------------------------------------------
 
 class Views:
-    """What pages, downloads and the API share: finding a plan (through the checker, which owns its state)."""
+    """What pages, downloads and the API share: who asks (the door's principal), and finding a plan through the
+    checker (which owns its state) as far as they may see it."""
 
-    def __init__(self, checker: Checker, token: str, parsing: ParsePool) -> None:
+    def __init__(self, checker: Checker, store=None, team=None) -> None:
         self.checker = checker
-        self.token = token
-        self.parsing = parsing
+        self.store = store
+        self.team = team
 
-    async def view(self, request: Request) -> PlanView:
+    @staticmethod
+    def principal(request: Request) -> Principal:
+        return request.scope["principal"]
+
+    def reviewer(self, request: Request, sent: str) -> str:
+        """Who a change is recorded as: on a team server the login's name, whatever the page sent."""
+        principal = self.principal(request)
+        return principal.name if principal.team else sent
+
+    def team_context(self, request: Request, **more) -> dict | None:
+        """What the pages show of a team server: who is logged in, in which roles."""
+        if self.team is None:
+            return None
+        principal = self.principal(request)
+        from ..team.access import ROLE_LABELS
+
+        roles = ", ".join(f"{ROLE_LABELS[a.role].lower()}" + ("" if a.scope == "*" else f" i {a.scope}")
+                          for a in principal.assignments)
+        return {"who": principal, "roles": roles, "admin": may(principal, "administrere"), **more}
+
+    async def view(self, request: Request, action: str | None = None) -> PlanView:
+        """The plan in the URL, as the principal may see it; 404 where it is not theirs, as if it did not exist."""
         key = plan_id_from_url(request.path_params["plan"])
-        view = await run_in_threadpool(self.checker.view, key) if key else None
+        principal = self.principal(request)
+        if not key or not may(principal, action or request.scope["action"], key):
+            raise _unknown_plan(request)
+        view = await run_in_threadpool(self.checker.view, key)
         if view is None:
             raise _unknown_plan(request)
-        return view
+        return visible(view, principal)
 
     async def plan_id(self, request: Request) -> str:
         """The plan's id, for a change (the checker reads what it needs under the plan's lock)."""
         key = plan_id_from_url(request.path_params["plan"])
-        if not key or not await run_in_threadpool(self.checker.knows, key):
+        if not key or not may(self.principal(request), request.scope["action"], key) or not await run_in_threadpool(
+                self.checker.knows, key):
             raise _unknown_plan(request)
         return key
 
-    async def views(self) -> list[PlanView]:
-        return await run_in_threadpool(self.checker.views)
+    async def views(self, request: Request) -> list[PlanView]:
+        """The plans the principal may see, as they may see them."""
+        principal = self.principal(request)
+        return [visible(view, principal) for view in await run_in_threadpool(self.checker.views)
+                if may(principal, "se_plan", view.plan.id)]
 
     def comparison_of(self, views: list[PlanView]):
         done = [view for view in views if view.analysis is not None]
@@ -379,43 +474,104 @@ class Views:
             raise Refused(415, "Dette sendes med skjemaet (multipart/form-data), ikke som JSON.")
         form = await request.form(max_files=max_files, max_fields=max_fields)
         sent = str(form.get("token") or request.headers.get("x-alignment-token") or "")
-        if not hmac.compare_digest(sent.encode("utf-8", "replace"), self.token.encode()):
+        if not same_secret(sent, self.principal(request).csrf):
             raise Refused(403, "Skjemaet er utløpt. Last siden på nytt og prøv igjen.")
         return form
 
     async def read_and_queue(self, request: Request) -> tuple[Upload, CheckState]:
         """Read an uploaded draft and queue its check. The place in the queue is taken first (a full queue is
         503 at once), and the reading runs in a small pool (`MAX_PARSING`), so many uploads at once never take
-        the threads a save needs."""
-        with self.checker.place() as place:
+        the threads a save needs. A district user's draft is their own district's, whatever the form says."""
+        principal = self.principal(request)
+        with self.checker.place(principal.name if principal.team else "") as place:
             form = await self.checked_form(request, max_files=1, max_fields=10)
             upload = form.get("file")
             if not isinstance(upload, UploadFile) or not upload.filename:
                 raise Refused(422, "Velg en planfil (.pdf, .docx, .txt eller .md).")
             data = await upload.read(MAX_FILE_BYTES + 1)
             district = _text(str(form.get("district") or ""), "district").strip()[:80]
+            allowed = scopes(principal, "laste_opp")
+            if allowed is not None and (not district or plan_id(district) not in allowed):
+                district = own_district(sorted(allowed)[0]) if len(allowed) == 1 and not district else district
+                if plan_id(district) not in allowed:
+                    raise Refused(403, "Du kan bare laste opp planer for din egen bydel.")
             ocr = str(form.get("ocr") or "") in ("1", "on", "true", "ja")
             name = _text(upload.filename, "filnavnet")
             read = await self.parsing.run(_read, name, data, district, ocr)
-            return read, self.checker.submit(read, place)
+            if allowed is not None and read.plan_id not in allowed:
+                raise Refused(403, "Du kan bare laste opp planer for din egen bydel.")
+            state = self.checker.submit(read, place)
+        if self.store is not None:
+            await run_in_threadpool(self.store.log, principal.name, "opplasting", read.plan_id, read.name, None,
+                                    {"fil": read.name, "sha256": read.sha256, "bydel": read.district})
+        return read, state
+
+    async def comment_as(self, request: Request, key: str, text: str) -> dict:
+        principal = self.principal(request)
+        role = "rådgiver" if may(principal, "se_vurdering", key) else "bydel"
+        return await run_in_threadpool(self.checker.comment, key, principal.name or "rådgiver", role,
+                                       _text(text, "kommentaren"))
+
+    parsing = None  # set by create_app: the pool uploads are read in
+
+
+def visible(view: PlanView, principal: Principal) -> PlanView:
+    """A plan as someone who may not see the advisors' unpublished decisions sees it: the machine's result only."""
+    if may(principal, "se_vurdering", view.plan.id) or view.machine is None:
+        return view
+    return replace(view, analysis=view.machine, review=None)
+
+
+def own_district(scope: str) -> str:
+    """A district's name from its scope ('bydel-frogner' → 'Bydel Frogner')."""
+    from .workspace import DISTRICTS
+
+    return next((f"Bydel {name}" for name in DISTRICTS if plan_id(f"Bydel {name}") == scope), scope)
 
 
 class Pages(Views):
-    """The HTML pages (and the two forms that work without JavaScript)."""
+    """The HTML pages (and the forms that work without JavaScript)."""
 
     async def overview(self, request: Request) -> Response:
-        views = await self.views()
+        principal = self.principal(request)
+        if not may(principal, "se_plan"):
+            if may(principal, "administrere"):
+                return RedirectResponse("/admin", status_code=303)
+            raise Refused(403, "Brukeren din har ingen rolle i arbeidsbenken ennå. Be en administrator om tilgang.")
+        return HTMLResponse(await self.overview_page(request))
+
+    async def overview_page(self, request: Request, error: str = "") -> str:
+        views = await self.views(request)
         removed = plan_id_from_url(request.query_params.get("fjernet", ""))
         notice = (f"Planen «{removed}» er fjernet fra arbeidsbenken. Filene er flyttet til mappen {REMOVED} i "
                   "arbeidsmappen; flytt mappen tilbake, med arbeidsbenken stoppet, for å få planen inn igjen."
                   ) if removed else ""
-        return HTMLResponse(overview_html(_listings(views), self.comparison_of(views), self.token, notice=notice))
+        allowed = scopes(self.principal(request), "laste_opp")
+        fixed = own_district(sorted(allowed)[0]) if allowed is not None and len(allowed) == 1 else ""
+        return overview_html(_listings(views), self.comparison_of(views), self.principal(request).csrf, error=error,
+                             notice=notice, team=self.team_context(request), upload_district=fixed)
 
     async def plan_page(self, request: Request) -> Response:
         view = await self.view(request)
-        history = await run_in_threadpool(self.checker.history, view.plan.id) if view.analysis else {}
-        return HTMLResponse(plan_html(view.plan, view.check, view.analysis, view.review, view.revision, self.token,
-                                      pdf_letter=libreoffice() is not None, history=history))
+        principal = self.principal(request)
+        key = view.plan.id
+        if not may(principal, "se_vurdering", key):
+            publications, comments = await self._team_parts(key, may(principal, "kommentere", key))
+            return HTMLResponse(district_html(view.plan, view.check, view.machine, publications, comments,
+                                              principal.csrf, self.team_context(request),
+                                              may(principal, "kommentere", key), may(principal, "laste_opp", key)))
+        history = await run_in_threadpool(self.checker.history, key) if view.analysis else {}
+        team = None
+        if self.team is not None:
+            publications, comments = await self._team_parts(key, True)
+            team = self.team_context(request, publications=publications, comments=comments)
+        return HTMLResponse(plan_html(view.plan, view.check, view.analysis, view.review, view.revision, principal.csrf,
+                                      pdf_letter=libreoffice() is not None, history=history, team=team))
+
+    async def _team_parts(self, key: str, with_comments: bool) -> tuple[list, list]:
+        publications = await run_in_threadpool(self.checker.publications, key)
+        comments = await run_in_threadpool(self.checker.comments, key) if with_comments else []
+        return publications, comments
 
     async def card(self, request: Request) -> Response:
         view = await self.view(request)
@@ -430,7 +586,8 @@ class Pages(Views):
         view = await self.view(request)
         if view.analysis is None:
             raise Refused(409, "Planen er ikke ferdig sjekket ennå. Prøv igjen når sjekken er ferdig.")
-        return HTMLResponse(text_html(view.plan, view.analysis, view.review, self.token))
+        return HTMLResponse(text_html(view.plan, view.analysis, view.review, self.principal(request).csrf,
+                                      team=self.team_context(request)))
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -444,9 +601,7 @@ class Pages(Views):
         try:
             upload, _ = await self.read_and_queue(request)
         except AlignmentError as error:
-            views = await self.views()
-            html = overview_html(_listings(views), self.comparison_of(views), self.token, error=str(error))
-            return HTMLResponse(html, status_code=error.http_status)
+            return HTMLResponse(await self.overview_page(request, error=str(error)), status_code=error.http_status)
         return RedirectResponse(f"/planer/{upload.plan_id}", status_code=303)
 
     async def remove_form(self, request: Request) -> Response:
@@ -454,11 +609,29 @@ class Pages(Views):
         key = await self.plan_id(request)
         await self.checked_form(request, max_files=0, max_fields=2)
         await run_in_threadpool(self.checker.remove, key)
+        if self.store is not None:
+            await run_in_threadpool(self.store.log, self.principal(request).name, "plan_fjernet", key)
         return RedirectResponse(f"/?fjernet={key}", status_code=303)
+
+    async def publish_form(self, request: Request) -> Response:
+        key = await self.plan_id(request)
+        await self.checked_form(request, max_files=0, max_fields=2)
+        await run_in_threadpool(self.checker.publish, key, self.principal(request).name)
+        return RedirectResponse(f"/planer/{key}#publisert", status_code=303)
+
+    async def comment_form(self, request: Request) -> Response:
+        key = await self.plan_id(request)
+        form = await self.checked_form(request, max_files=0, max_fields=3)
+        await self.comment_as(request, key, str(form.get("text") or ""))
+        return RedirectResponse(f"/planer/{key}#samtale", status_code=303)
 
 
 class Downloads(Views):
-    """Files to keep: a plan's report, JSON, review file and letter, and the comparison."""
+    """Files to keep: a plan's report, JSON, review file and letter, what was published, and the comparison.
+
+    A district user's report and JSON are the machine's (their view of the plan); the advisors' decisions reach
+    them only as published versions.
+    """
 
     async def done(self, request: Request) -> PlanView:
         view = await self.view(request)
@@ -489,11 +662,22 @@ class Downloads(Views):
         letter = await run_in_threadpool(letter_docx, view.analysis, draft_label(version) if version else "",
                                          version.name if version else "")
         if fmt == "pdf":
-            try:
-                letter = await run_in_threadpool(pdf_from_docx, letter)
-            except OutputError as error:
-                raise Refused(409, str(error)) from error
+            letter = await _as_pdf(letter)
         return _attachment(letter, f"{view.plan.id}.tilbakemelding.{fmt}", LETTER_MEDIA_TYPES[fmt])
+
+    async def published(self, request: Request) -> Response:
+        """A file of a published version, as it was sent (the letter also as PDF, made from that Word file)."""
+        view = await self.view(request)
+        number, name = request.path_params["number"], request.path_params["name"]
+        wanted = "tilbakemelding.docx" if name == "tilbakemelding.pdf" else name
+        path = await run_in_threadpool(self.checker.workspace.publication_path, view.plan, number, wanted)
+        if path is None:
+            raise Refused(404, f"Finner ikke «{name}» i publisert versjon {number}.")
+        content = await run_in_threadpool(path.read_bytes)
+        if name == "tilbakemelding.pdf":
+            content = await _as_pdf(content)
+        media = PUBLISHED_MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+        return _attachment(content, f"{view.plan.id}.v{number}.{name}", media)
 
     async def comparison(self, request: Request) -> Response:
         fmt = request.path_params["fmt"]
@@ -501,18 +685,25 @@ class Downloads(Views):
                      "xlsx": (comparison_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
         if fmt not in renderers:
             raise Refused(404, "Finner ikke siden.")
-        comparison = self.comparison_of(await self.views())
+        comparison = self.comparison_of(await self.views(request))
         if comparison is None:
             raise Refused(409, "Ingen planer er ferdig sjekket ennå.")
         render, media_type = renderers[fmt]
         return _attachment(await run_in_threadpool(render, comparison), f"sammenligning.{fmt}", media_type)
 
 
+async def _as_pdf(docx: bytes) -> bytes:
+    try:
+        return await run_in_threadpool(pdf_from_docx, docx)
+    except OutputError as error:
+        raise Refused(409, str(error)) from error
+
+
 class Api(Views):
     """The JSON API under /api/, for the pages' scripts and for scripts of one's own."""
 
     async def plans(self, request: Request) -> Response:
-        return JSONResponse([_listing_json(view) for view in await self.views()])
+        return JSONResponse([_listing_json(view) for view in await self.views(request)])
 
     async def upload(self, request: Request) -> Response:
         upload, check = await self.read_and_queue(request)
@@ -523,12 +714,14 @@ class Api(Views):
     async def plan(self, request: Request) -> Response:
         view = await self.view(request)
         check, analysis = view.check, view.analysis
+        reviewer = may(self.principal(request), "se_vurdering", view.plan.id)
         data = {"id": view.plan.id, "district": view.plan.district, "state": check.state, "stage": check.stage,
                 "done": check.done, "total": check.total, "versions": [asdict(v) for v in view.plan.versions],
-                "revision": view.revision, "report": analysis_json(analysis) if analysis else None}
+                "revision": view.revision if reviewer else 0, "report": analysis_json(analysis) if analysis else None,
+                "machine_only": not reviewer}
         if check.error:
             data["error"] = check.error
-        if analysis is not None:
+        if analysis is not None and reviewer:
             data["candidates"] = {v.tiltak.id: [_candidate_json(c) for c in v.candidates]
                                   for v in analysis.machine_verdicts}
         return JSONResponse(data)
@@ -536,9 +729,10 @@ class Api(Views):
     async def save(self, request: Request) -> Response:
         key = await self.plan_id(request)
         body = await json_body(request)
-        fields = _decision_fields(body)
+        status, evidence, comment, reviewer, seen, tab = _decision_fields(body)
         sent, base = _changed_fields(body)
-        return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], *fields,
+        return JSONResponse(await run_in_threadpool(self.checker.save, key, request.path_params["tiltak"], status,
+                                                    evidence, comment, self.reviewer(request, reviewer), seen, tab,
                                                     sent, base))
 
     async def undo(self, request: Request) -> Response:
@@ -549,7 +743,7 @@ class Api(Views):
         if not isinstance(reviewer, str) or not isinstance(tab, str) or len(reviewer) > 200:
             raise Refused(422, "reviewer og tab må være tekster.")
         return JSONResponse(await run_in_threadpool(self.checker.undo, key, request.path_params["tiltak"],
-                                                    reviewer.strip(), tab[:64]))
+                                                    self.reviewer(request, reviewer.strip()), tab[:64]))
 
     async def correct(self, request: Request) -> Response:
         """Add a passage of the plan as a measure, refuse a find, or take either back; the plan is matched again."""
@@ -558,7 +752,11 @@ class Api(Views):
         action, text, reviewer = body.get("action"), body.get("text"), body.get("reviewer") or ""
         if not all(isinstance(value, str) for value in (action, text, reviewer)):
             raise Refused(422, "Send action (add, reject eller undo), text og reviewer som tekst.")
-        return JSONResponse(await run_in_threadpool(self.checker.correct, key, action, text, reviewer))
+        result = await run_in_threadpool(self.checker.correct, key, action, text, self.reviewer(request, reviewer))
+        if self.store is not None:
+            await run_in_threadpool(self.store.log, self.principal(request).name, "rettelse", key, action, None,
+                                    {"handling": action, "tekst": " ".join(text.split())})
+        return JSONResponse(result)
 
     async def review_import(self, request: Request) -> Response:
         """Take a review file (edited elsewhere) for this plan; it is checked like the CLI checks one."""
@@ -569,7 +767,50 @@ class Api(Views):
             raise Refused(422, "Velg en vurderingsfil (.review.yaml).")
         data = await upload.read(MAX_REVIEW_BYTES + 1)
         name = _text(upload.filename or "vurdering.yaml", "filnavnet")[:MAX_NAME_SHOWN]
-        return JSONResponse(await run_in_threadpool(self.checker.import_review, key, name, data))
+        result = await run_in_threadpool(self.checker.import_review, key, name, data)
+        if self.store is not None:
+            await run_in_threadpool(self.store.log, self.principal(request).name, "vurderingsfil_importert", key, name,
+                                    None, {"fil": name, "vurdert": result["reviewed"]})
+        return JSONResponse(result)
+
+    async def publications(self, request: Request) -> Response:
+        view = await self.view(request)
+        return JSONResponse([asdict(p) for p in await run_in_threadpool(self.checker.publications, view.plan.id)])
+
+    async def publish(self, request: Request) -> Response:
+        key = await self.plan_id(request)
+        await json_body(request)
+        publication = await run_in_threadpool(self.checker.publish, key, self.principal(request).name)
+        return JSONResponse(asdict(publication), status_code=201)
+
+    async def comments(self, request: Request) -> Response:
+        view = await self.view(request)
+        return JSONResponse(await run_in_threadpool(self.checker.comments, view.plan.id))
+
+    async def comment(self, request: Request) -> Response:
+        key = await self.plan_id(request)
+        body = await json_body(request)
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise Refused(422, "Send kommentaren som text.")
+        return JSONResponse(await self.comment_as(request, key, text), status_code=201)
+
+    async def history(self, request: Request) -> Response:
+        """The plan's history: the audit log's entries for it on a team server, its decisions otherwise."""
+        view = await self.view(request)
+        if self.store is not None:
+            entries = await run_in_threadpool(self.store.audit, view.plan.id)
+            return JSONResponse([audit_json(entry) for entry in entries])
+        history = await run_in_threadpool(self.checker.history, view.plan.id)
+        return JSONResponse(sorted((e for entries in history.values() for e in entries), key=lambda e: e.get("n", 0)))
+
+
+def audit_json(entry) -> dict:
+    """An audit entry for people and scripts: before and after as JSON values, not as text."""
+    data = asdict(entry)
+    for key in ("before", "after"):
+        data[key] = json.loads(data[key]) if data[key] else None
+    return data
 
 
 def _listings(views: list[PlanView]) -> list[PlanListing]:
@@ -614,6 +855,9 @@ def _read(name: str, data: bytes, district: str, ocr: bool) -> Upload:
 
 LETTER_MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                       "pdf": "application/pdf"}
+PUBLISHED_MEDIA_TYPES = {".docx": LETTER_MEDIA_TYPES["docx"], ".pdf": "application/pdf",
+                         ".html": "text/html; charset=utf-8", ".json": "application/json",
+                         ".yaml": "application/yaml; charset=utf-8"}
 
 
 def _attachment(content, filename: str, media_type: str) -> Response:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import queue
+import collections
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -34,9 +34,11 @@ from ..errors import AlignmentError, OutputError, Refused, ReviewError, os_reaso
 from ..ingest import parse_document, read_scan
 from ..match import Matcher
 from ..records import (CHECK_STAGES, Analysis, CheckState, Decision, Document, Measure, MeasureCorrection, Review,
-                       TiltakVerdict, WorkspacePlan)
+                       Publication, TiltakVerdict, WorkspacePlan)
 from ..reference import load_reference
 from ..render.data import analysis_json_text, verdict_json
+from ..render.html import report_html
+from ..render.letter import draft_label, letter_docx
 from ..render.review_file import review_file
 from ..review import (MAX_FIELD_CHARS, MAX_REVIEW_BYTES, apply_review, empty_review, load_review, parse_review,
                       rebase_review, with_added_measure, with_decision, with_rejected_measure, without_correction)
@@ -47,6 +49,7 @@ from ..segment.corrections import apply_corrections, correction_key
 from .workspace import PlanRemoved, Workspace, plan_id
 
 MAX_QUEUED = 20  # uploads being read, waiting or checked at once; not the plans reloaded at start
+MAX_QUEUED_EACH = 4  # on a team server: one user's uploads waiting or checked at once
 MAX_PARSING = 2  # uploads read (PDF and Word parsing in their own processes) at once: the machine's cores
 RUNNING, DONE, FAILED = "running", "done", "failed"
 LOADING = CheckState(RUNNING, "laster inn")
@@ -58,6 +61,38 @@ class _Place:
     """A place in the queue, held by one upload while it is read."""
 
     queued: bool = False
+    owner: str = ""
+
+
+class FairQueue:
+    """The worker's queue: one line per owner (who uploaded), served in turn, so a burst from one district waits
+    behind one check of each other's rather than in front of all of them."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, collections.deque] = {}
+        self._turns: collections.deque = collections.deque()  # owners with work, in the order they are served
+        self._ready = threading.Condition()
+
+    def put(self, owner: str, item, first: bool = False) -> None:
+        with self._ready:
+            line = self._lines.setdefault(owner, collections.deque())
+            if not line:
+                self._turns.appendleft(owner) if first else self._turns.append(owner)
+            line.appendleft(item) if first else line.append(item)
+            self._ready.notify()
+
+    def get(self):
+        with self._ready:
+            while not self._turns:
+                self._ready.wait()
+            owner = self._turns.popleft()
+            line = self._lines[owner]
+            item = line.popleft()
+            if line:
+                self._turns.append(owner)  # their next check after everyone else's next one
+            else:
+                del self._lines[owner]
+            return item
 
 
 @dataclass
@@ -120,8 +155,12 @@ def read_upload(name: str, data: bytes, district: str, ocr: bool) -> Upload:
 
 
 class Checker:
-    def __init__(self, workspace: Workspace, model: str | None = None, backend: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, model: str | None = None, backend: str | None = None,
+                 audit=None) -> None:
+        """`audit(actor, action, plan, target, before, after)`, when given (a team server), records each decision
+        before it is saved; a failure to record it refuses the save."""
         self.workspace = workspace
+        self.audit = audit
         self.reference = load_reference()
         self.checklist = load_checklist()
         self.embedder = Embedder(model, backend=backend)
@@ -129,8 +168,8 @@ class Checker:
         self._matching = threading.Lock()  # the worker's checks and an advisor's corrections share the model
         # Unbounded: the plans reloaded at start are queued before the worker runs, however many there are.
         # Uploads are bounded by `_taken` instead (waiting checks and uploads being read).
-        self._queue: queue.Queue = queue.Queue()
-        self._taken = 0
+        self._queue = FairQueue()
+        self._taken: dict[str, int] = {}
         self._states: dict[str, PlanState] = {}
         self._states_lock = threading.Lock()
         self._thread = threading.Thread(target=self._work, name="alignment-checker", daemon=True)
@@ -143,36 +182,44 @@ class Checker:
         self.workspace.clean()
         for plan in self.workspace.plans():
             self._set(plan.id, LOADING)
-            self._queue.put(("reload", plan))
+            self._queue.put("", ("reload", plan))
         self._thread.start()
 
     def stop(self, timeout: float = 30) -> None:
         """Let the worker finish the check it is on and end (the server is shutting down)."""
         if self._thread.is_alive():
-            self._queue.put(("stop", None))
+            self._queue.put("", ("stop", None), first=True)
             self._thread.join(timeout)
 
     # --- uploads --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def place(self):
+    def place(self, owner: str = ""):
         """A place in the queue for an upload about to be read, taken before the (slow) reading, so a full
         queue is refused at once rather than after parsing. Given back unless `submit` queued the upload
-        (then the worker gives it back when the check ends)."""
+        (then the worker gives it back when the check ends).
+
+        On a team server `owner` is who uploads: each may hold MAX_QUEUED_EACH places, and the worker takes
+        the owners' checks in turn, so one district's uploads cannot fill the queue or keep others waiting.
+        """
         with self._states_lock:
-            if self._taken >= MAX_QUEUED:
+            if sum(self._taken.values()) >= MAX_QUEUED:
                 raise Refused(503, "Arbeidsbenken har mange planer i kø. Prøv igjen om noen minutter.")
-            self._taken += 1
-        place = _Place()
+            if owner and self._taken.get(owner, 0) >= MAX_QUEUED_EACH:
+                raise Refused(429, f"Du har {MAX_QUEUED_EACH} planer i kø alt. Vent til de er sjekket, og prøv igjen.")
+            self._taken[owner] = self._taken.get(owner, 0) + 1
+        place = _Place(owner=owner)
         try:
             yield place
         finally:
             if not place.queued:
-                self._give_back()
+                self._give_back(owner)
 
-    def _give_back(self) -> None:
+    def _give_back(self, owner: str) -> None:
         with self._states_lock:
-            self._taken -= 1
+            self._taken[owner] -= 1
+            if not self._taken[owner]:
+                del self._taken[owner]
 
     def submit(self, upload: Upload, place: _Place | None = None) -> CheckState:
         """Queue a check of `upload` in `place` (one is taken here without); the check's state now."""
@@ -186,7 +233,7 @@ class Checker:
         self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[0]))  # before the worker can finish it
         with self._states_lock:
             self._states[upload.plan_id].district = upload.district
-        self._queue.put(("check", upload))
+        self._queue.put(place.owner, ("check", (upload, place.owner)))
         place.queued = True
         return CheckState(RUNNING, CHECK_STAGES[0])
 
@@ -334,12 +381,74 @@ class Checker:
                 by_tiltak.setdefault(entry["tiltak"], []).append(entry)
         return by_tiltak
 
+    # --- a team server: publishing to the district, and the conversation ------------------------------
+
+    def publish(self, plan_id: str, by: str) -> Publication:
+        """Freeze the assessment as it stands (the latest draft with its review) as a new numbered version for the
+        district: its report, JSON, review file and letter, written whole. Refused when nothing changed since the
+        last version (the same draft and review)."""
+        machine = self._machine(plan_id)
+        plan = self._plan(plan_id)
+        with self.workspace.lock(plan_id):
+            review = self.current_review(plan, machine)
+            analysis = apply_review(machine, review)
+            review_text = review_file(machine, review)
+            review_sha = hashlib.sha256(review_text.encode("utf-8")).hexdigest()
+            published = self.workspace.publications(plan)
+            last = published[-1] if published else None
+            if last is not None and last.draft == plan.latest.number and last.review_sha256 == review_sha:
+                raise Refused(409, f"Vurderingen er uendret siden versjon {last.number}, som alt er publisert.")
+            files = {"rapport.html": report_html(analysis), "rapport.json": analysis_json_text(analysis),
+                     "vurdering.yaml": review_text,
+                     "tilbakemelding.docx": letter_docx(analysis, draft_label(plan.latest), plan.latest.name)}
+            fingerprint = hashlib.sha256()
+            for name, content in files.items():
+                fingerprint.update(content.encode("utf-8") if isinstance(content, str) else content)
+            publication = Publication(len(published) + 1, plan.latest.number, plan.latest.name, review_sha,
+                                      datetime.now().astimezone().isoformat(timespec="seconds"), by, tuple(files),
+                                      fingerprint.hexdigest())
+            if self.audit is not None:
+                self.audit(by, "publisert", plan.id, str(publication.number), None,
+                           {"versjon": publication.number, "utkast": publication.draft, "sha256": publication.sha256})
+            try:
+                self.workspace.store_publication(plan, publication, files)
+            except (OSError, OutputError) as exc:
+                raise storage_refusal(getattr(exc, "__cause__", None) or exc, "publisere vurderingen") from exc
+        return publication
+
+    def publications(self, plan_id: str) -> list[Publication]:
+        plan = self.workspace.plan(plan_id)
+        return self.workspace.publications(plan) if plan is not None else []
+
+    def comment(self, plan_id: str, by: str, role: str, text: str) -> dict:
+        """A comment in the plan's conversation between the district and KoRus (it changes no decision)."""
+        text = text.strip()
+        if not text or len(text) > MAX_FIELD_CHARS or not valid_text(text):
+            raise Refused(422, f"Skriv en kommentar på høyst {MAX_FIELD_CHARS} tegn.")
+        plan = self._plan(plan_id)
+        entry = {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "by": by, "role": role,
+                 "text": text, "draft": plan.latest.number if plan.latest else 0}
+        with self.workspace.lock(plan_id):
+            if self.audit is not None:
+                self.audit(by, "kommentar", plan.id, "", None, {"tekst": text})
+            try:
+                self.workspace.append_comment(plan, entry)
+            except OSError as exc:
+                raise storage_refusal(exc, "lagre kommentaren") from exc
+        return entry
+
+    def comments(self, plan_id: str) -> list[dict]:
+        plan = self.workspace.plan(plan_id)
+        return self.workspace.comments(plan) if plan is not None else []
+
     def _decide(self, plan: WorkspacePlan, machine: Analysis, review: Review, tiltak_id: str, before: dict,
                 after: dict, reviewer: str, tab: str, undo_of: int | None = None) -> tuple[Review, int]:
         """Record a decision: first in the history, then in the review file (hold the plan's lock)."""
         decision = decision_of(machine, tiltak_id, after, reviewer)
         review = with_decision(review, decision)
         texts = {m.id: m.text for m in machine.measures if m.id in {*before["evidence"], *after["evidence"]}}
+        if self.audit is not None:
+            self.audit(reviewer, "angret" if undo_of is not None else "vurdering", plan.id, tiltak_id, before, after)
         entry = {"at": datetime.now().astimezone().isoformat(
             timespec="seconds"), "reviewer": reviewer, "tiltak": tiltak_id, "before": before, "after": after,
             "texts": texts}
@@ -550,10 +659,11 @@ class Checker:
             kind, item = self._queue.get()
             if kind == "stop":
                 return
-            key = item.plan_id if kind == "check" else item.id
+            upload, owner = item if kind == "check" else (None, "")
+            key = upload.plan_id if upload is not None else item.id
             try:
-                if kind == "check":
-                    self._check(item)
+                if upload is not None:
+                    self._check(upload)
                 else:
                     self._reload(item)
             except Exception as error:  # nothing one plan does may stop the worker
@@ -561,8 +671,8 @@ class Checker:
                     log.exception("the check of %s failed", key)
                 self._set(key, CheckState(FAILED, error=plan_error(error)))
             finally:
-                if kind == "check":
-                    self._give_back()
+                if upload is not None:
+                    self._give_back(owner)
 
     def _analyze(self, plan_id: str, document: Document, measures: tuple[Measure, ...]) -> Analysis:
         def encoded(done: int, total: int) -> None:

@@ -8,6 +8,9 @@
         versjoner/3-skannet.tolket.pdf  for a scanned draft, its OCR'd copy (read instead of OCR'ing again)
         bydel-frogner.review.yaml   the review file, the same format the CLI reads and writes
         historikk.jsonl             every decision, appended (who, when, before, after): undo and rebuild
+        kommentarer.jsonl           a team server's comments between the district and KoRus, appended
+        publisert/2/                an assessment as published to the district (a team server), never changed:
+                                    publisering.json, rapport.html, rapport.json, vurdering.yaml, tilbakemelding.docx
       .fjernet/bydel-test-2026-12-04-101500/   a plan removed from the workbench, moved here whole
 
 So `alignment check arbeidsmappe/bydel-frogner/versjoner/2-frogner.docx --review
@@ -37,13 +40,17 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..errors import AlignmentError
 from ..output import write_files, write_once
-from ..records import PlanVersion, WorkspacePlan
+from ..records import PlanVersion, Publication, WorkspacePlan
 from ..textnorm import fold
 from ..untrusted import read_regular_file
 
 DEFAULT_WORKSPACE = "arbeidsmappe"
 PLAN_FILE = "plan.json"
 HISTORY_FILE = "historikk.jsonl"  # every decision, appended: who, when, before and after
+COMMENTS_FILE = "kommentarer.jsonl"
+PUBLISHED = "publisert"
+PUBLICATION_FILE = "publisering.json"
+MAX_COMMENTS_BYTES = 4 * 1024 * 1024
 VERSIONS = "versjoner"
 REMOVED = ".fjernet"  # never a plan id: ids start with a letter or digit
 MAX_PLAN_FILE_BYTES = 1024 * 1024
@@ -137,6 +144,61 @@ class Workspace:
             if isinstance(entry, dict) and isinstance(entry.get("tiltak"), str):
                 entries.append({**entry, "n": number})
         return entries
+
+    def append_comment(self, plan: WorkspacePlan, entry: dict) -> None:
+        """Add a comment to the plan's conversation (hold the plan's lock); refused when the file is full."""
+        path = self.folder(plan.id) / COMMENTS_FILE
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+        if (path.stat().st_size if path.exists() else 0) + len(line.encode()) > MAX_COMMENTS_BYTES:
+            raise TooManyDrafts(f"Planen «{plan.district}» har så mange kommentarer som arbeidsbenken tar vare på.")
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line)
+
+    def comments(self, plan: WorkspacePlan) -> list[dict]:
+        path = self.folder(plan.id) / COMMENTS_FILE
+        try:
+            text = read_regular_file(path, MAX_COMMENTS_BYTES).decode("utf-8", "replace")
+        except FileNotFoundError:
+            return []
+        entries = []
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line a crash cut short
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
+
+    def publications(self, plan: WorkspacePlan) -> list[Publication]:
+        """The assessments published to the district, oldest first."""
+        folder = self.folder(plan.id) / PUBLISHED
+        found = []
+        for meta in sorted(folder.glob(f"*/{PUBLICATION_FILE}"), key=lambda p: int(p.parent.name)
+                           if p.parent.name.isdigit() else 0):
+            try:
+                raw = json.loads(read_regular_file(meta, MAX_PLAN_FILE_BYTES))
+                found.append(Publication(**{**raw, "files": tuple(raw["files"])}))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return found
+
+    def publication_path(self, plan: WorkspacePlan, number: int, name: str) -> Path | None:
+        """A published file, when that version lists it (never a path the URL makes up)."""
+        for publication in self.publications(plan):
+            if publication.number == number and name in publication.files:
+                return self.folder(plan.id) / PUBLISHED / str(number) / name
+        return None
+
+    def store_publication(self, plan: WorkspacePlan, publication: Publication, files: dict[str, str | bytes]) -> None:
+        """Write a published version whole (hold the lock): its files, then the record that lists them, last,
+        so a version is only ever seen complete. It is never written again."""
+        folder = self.folder(plan.id) / PUBLISHED / str(publication.number)
+        folder.mkdir(parents=True, exist_ok=False)
+        write_files({folder / name: content for name, content in files.items()})
+        meta = json.dumps({**asdict(publication), "files": list(publication.files)}, ensure_ascii=False, indent=2)
+        if not write_once(folder / PUBLICATION_FILE, meta + "\n"):
+            raise FileExistsError(folder / PUBLICATION_FILE)
 
     def version_path(self, plan: WorkspacePlan, version: PlanVersion) -> Path:
         return self.folder(plan.id) / version.file

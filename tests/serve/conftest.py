@@ -22,7 +22,7 @@ def wait_until_done(client, plan_id, timeout=60):
 
 def let_in(client):
     """The test client as the browser is after opening the printed link: the key in its cookie."""
-    from alignment.serve.app import SESSION_COOKIE
+    from alignment.serve.login import LINK_COOKIE as SESSION_COOKIE
 
     client.cookies.set(SESSION_COOKIE, client.app.state.token)
     return client

@@ -1213,7 +1213,8 @@ def test_only_who_has_the_printed_link_gets_in(small_model, tmp_path):
     """Another account on this machine reaches the loopback port too; without the link's key it gets nothing."""
     from starlette.testclient import TestClient
 
-    from alignment.serve.app import SESSION_COOKIE, create_app
+    from alignment.serve.app import create_app
+    from alignment.serve.login import LINK_COOKIE as SESSION_COOKIE
 
     client = TestClient(create_app(str(tmp_path), small_model, secret="hemmelig"), base_url=BASE)
     for path in ("/", "/api/plans", "/planer/bydel-frogner/vurdering.yaml", "/sammenligning.csv"):

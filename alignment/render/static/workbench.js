@@ -99,7 +99,9 @@
   var filter = document.querySelector("[data-filter]");
   var sorter = document.querySelector("[data-sort]");
   var shown = document.querySelector("[data-shown]");
-  try { reviewer.value = window.localStorage.getItem("alignment.reviewer") || ""; } catch (e) { /* private mode */ }
+  if (!reviewer.hasAttribute("data-fixed")) {  // on a team server the name is the login's
+    try { reviewer.value = window.localStorage.getItem("alignment.reviewer") || ""; } catch (e) { /* private mode */ }
+  }
   reviewer.addEventListener("input", function () {
     try { window.localStorage.setItem("alignment.reviewer", reviewer.value); } catch (e) { /* private mode */ }
   });

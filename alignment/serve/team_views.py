@@ -1,0 +1,200 @@
+"""A team server's own pages: logging in and out (local accounts, and the organisation's identity provider
+through OpenID Connect), and the admin's page of users, roles and the audit log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ..errors import Refused, UsageError
+from ..render.web import admin_html, login_html
+from ..team.access import ROLE_LABELS
+from ..team.config import district_scope
+from ..team.store import checked_name
+from .app import Views, audit_json, _attachment, _content_kind, FORM, _text
+from .login import safe_next
+from .workspace import DISTRICTS
+
+MAX_LOGIN_FIELD = 1000
+OIDC_SESSION_COOKIE = "alignment_oidc"  # only the login's state and nonce, for ten minutes
+
+
+class Login(Views):
+    def __init__(self, checker, store, team, door) -> None:
+        super().__init__(checker, store, team)
+        self.door = door
+        self.oauth = self._oauth() if team.oidc is not None else None
+
+    def middleware(self) -> list[Middleware]:
+        """Authlib keeps a login's state and nonce in Starlette's signed session cookie (only while logging in)."""
+        if self.oauth is None:
+            return []
+        from starlette.middleware.sessions import SessionMiddleware
+
+        return [Middleware(SessionMiddleware, secret_key=self.team.secret or self.door.secret,
+                           session_cookie=OIDC_SESSION_COOKIE, max_age=600, same_site="lax",
+                           https_only=self.team.https)]
+
+    def _oauth(self):
+        from authlib.integrations.starlette_client import OAuth
+
+        oidc = self.team.oidc
+        oauth = OAuth()
+        oauth.register("oidc", client_id=oidc.client_id, client_secret=oidc.client_secret,
+                       server_metadata_url=f"{oidc.issuer}/.well-known/openid-configuration",
+                       client_kwargs={"scope": "openid email profile"})
+        return oauth
+
+    def _page(self, next_path: str, error: str = "", name: str = "", status: int = 200) -> Response:
+        label = self.team.oidc.label if self.team.oidc is not None else ""
+        return HTMLResponse(login_html(next_path, error, name, label), status_code=status)
+
+    async def page(self, request: Request) -> Response:
+        if self.principal(request) is not None:
+            return RedirectResponse(safe_next(request.query_params.get("neste", "/")), status_code=303)
+        return self._page(safe_next(request.query_params.get("neste", "/")))
+
+    async def submit(self, request: Request) -> Response:
+        """A local account's login. Wrong tries are counted per name and per address: past a few, each further
+        try waits (twice as long each time) before it is even checked."""
+        if _content_kind(request.headers.get("content-type", "")) != FORM:
+            raise Refused(415, "Logg inn med skjemaet på siden.")
+        form = await request.form(max_files=0, max_fields=5)
+        name = _text(str(form.get("brukernavn") or ""), "brukernavnet").strip().lower()[:MAX_LOGIN_FIELD]
+        password = _text(str(form.get("passord") or ""), "passordet")[:MAX_LOGIN_FIELD]
+        next_path = safe_next(str(form.get("neste") or "/"))
+        client = request.client.host if request.client else ""
+        keys = [f"navn:{name}", f"adresse:{client}"]
+        wait = await run_in_threadpool(self.store.wait_before_login, keys)
+        if wait:
+            return self._page(next_path, f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", name,
+                              status=429)
+        if not name or not await run_in_threadpool(self.store.check_password, name, password):
+            await run_in_threadpool(self.store.record_failure, keys)
+            await run_in_threadpool(self.store.log, name, "innlogging_feilet", "", "", None, {"adresse": client})
+            return self._page(next_path, "Feil brukernavn eller passord.", name, status=401)
+        await run_in_threadpool(self.store.clear_failures, f"navn:{name}")
+        return await self._signed_in(name, next_path, "lokal", client)
+
+    async def _signed_in(self, name: str, next_path: str, how: str, client: str) -> Response:
+        assignments = await run_in_threadpool(self.store.assignments, name)
+        if not assignments:
+            await run_in_threadpool(self.store.log, name, "innlogging_uten_rolle", "", "", None, {"via": how})
+            return self._page("/", "Brukeren din har ingen rolle i arbeidsbenken ennå. Be en administrator om "
+                                   "tilgang.", name, status=403)
+        session_id, _ = await run_in_threadpool(self.store.start_session, name, self.team.session_hours)
+        await run_in_threadpool(self.store.log, name, "innlogging", "", "", None, {"via": how, "adresse": client})
+        response = RedirectResponse(next_path, status_code=303)
+        self.door.set_session(response, session_id, self.team.session_hours)
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        principal = self.principal(request)
+        await self.checked_form(request, max_files=0, max_fields=2)
+        await run_in_threadpool(self.store.end_session, principal.session)
+        await run_in_threadpool(self.store.log, principal.name, "utlogging")
+        response = RedirectResponse("/logg-inn", status_code=303)
+        self.door.clear_session(response)
+        return response
+
+    # --- OpenID Connect -------------------------------------------------------------------------
+
+    async def oidc_start(self, request: Request) -> Response:
+        if self.oauth is None:
+            raise Refused(404, "Pålogging gjennom kommunens identitetsleverandør er ikke satt opp her.")
+        request.session["neste"] = safe_next(request.query_params.get("neste", "/"))
+        try:
+            return await self.oauth.oidc.authorize_redirect(request, self._callback_url(request))
+        except Exception as exc:  # the provider is down or its discovery document is wrong
+            raise Refused(502, "Får ikke kontakt med påloggingstjenesten. Prøv igjen om litt, eller logg inn med "
+                               "lokal konto.") from exc
+
+    def _callback_url(self, request: Request) -> str:
+        base = self.team.public_url or str(request.base_url).rstrip("/")
+        return f"{base}/auth/oidc/svar"
+
+    async def oidc_answer(self, request: Request) -> Response:
+        """The provider's answer: the ID token is checked (signature, issuer, audience, expiry, nonce) by Authlib,
+        the state by the session; the groups claim gives the roles, kept in the role table until the next login."""
+        if self.oauth is None:
+            raise Refused(404, "Pålogging gjennom kommunens identitetsleverandør er ikke satt opp her.")
+        from authlib.integrations.base_client import OAuthError
+
+        oidc = self.team.oidc
+        next_path = safe_next(str(request.session.pop("neste", "/")))
+        try:
+            token = await self.oauth.oidc.authorize_access_token(
+                request, claims_options={"iss": {"essential": True, "value": oidc.issuer},
+                                         "aud": {"essential": True, "value": oidc.client_id}})
+        except (OAuthError, ValueError, KeyError) as exc:
+            return self._refused_login(request, exc)
+        except Exception as exc:
+            if type(exc).__module__.startswith(("joserfc", "authlib")):  # a token that does not hold
+                return self._refused_login(request, exc)
+            raise
+        claims = token.get("userinfo") or {}
+        name = str(claims.get(oidc.username_claim) or claims.get("email") or "").strip().lower()
+        try:
+            name = checked_name(name)
+        except UsageError:
+            return self._page("/", "Påloggingen ga ikke et brukernavn arbeidsbenken kan bruke. Meld fra til "
+                                   "administratoren.", status=403)
+        groups = claims.get(oidc.groups_claim) or []
+        groups = {str(g) for g in groups} if isinstance(groups, list) else {str(groups)}
+        wanted = {(role, scope) for group, role, scope in oidc.groups if group in groups}
+        await run_in_threadpool(self.store.sync_assignments, name, wanted, "oidc")
+        client = request.client.host if request.client else ""
+        return await self._signed_in(name, next_path, "oidc", client)
+
+    def _refused_login(self, request: Request, exc: Exception) -> Response:
+        reason = getattr(exc, "error", "") or type(exc).__name__
+        asyncio.get_running_loop().run_in_executor(None, self.store.log, "", "innlogging_feilet", "", "", None,
+                                                   {"via": "oidc", "grunn": str(reason)[:200]})
+        return self._page("/", "Påloggingen kunne ikke bekreftes (den er utløpt, brukt før eller ikke ment for "
+                               "denne tjenesten). Prøv å logge inn på nytt.", status=400)
+
+
+
+
+class Admin(Views):
+    """The admin's page: users and their roles (a role given or taken here is logged), and the audit log."""
+
+    async def page(self, request: Request, notice: str = "") -> Response:
+        users = await run_in_threadpool(self.store.users)
+        count, problem = await run_in_threadpool(self.store.verify_audit)
+        return HTMLResponse(admin_html(users, self.principal(request).csrf, self.team_context(request), count,
+                                       problem, [f"Bydel {d}" for d in DISTRICTS], ROLE_LABELS, notice))
+
+    async def roles_form(self, request: Request) -> Response:
+        form = await self.checked_form(request, max_files=0, max_fields=6)
+        action, user = str(form.get("handling") or ""), str(form.get("bruker") or "")
+        role, scope = str(form.get("rolle") or ""), district_scope(str(form.get("bydel") or "*"))
+        actor = self.principal(request).name
+        if action == "gi":
+            if role == "bydel" and scope == "*":
+                raise Refused(422, "Velg bydelen for rollen bydel.")
+            await run_in_threadpool(self.store.assign, user, role, scope, actor)
+        elif action == "fjern":
+            await run_in_threadpool(self.store.unassign, user, role, scope, actor)
+        else:
+            raise Refused(422, "Ukjent handling.")
+        return RedirectResponse("/admin", status_code=303)
+
+    async def export(self, request: Request) -> Response:
+        """The whole audit log as JSON Lines, each entry with its hash (`alignment audit verify --file` checks it)."""
+        entries = await run_in_threadpool(self.store.audit)
+        await run_in_threadpool(self.store.log, self.principal(request).name, "logg_eksportert", "", "", None,
+                                {"oppføringer": len(entries)})
+        text = "".join(json.dumps(audit_json(e), ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
+        return _attachment(text, "revisjonslogg.jsonl", "application/x-ndjson; charset=utf-8")
+
+    async def audit_json(self, request: Request) -> Response:
+        since = request.query_params.get("etter", "0")
+        entries = await run_in_threadpool(self.store.audit, None, int(since) if since.isdigit() else 0)
+        return JSONResponse([audit_json(e) for e in entries])
+

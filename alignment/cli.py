@@ -370,21 +370,220 @@ def evaluate(model: str | None, backend: str | None, details: bool, ablations: b
         run_ablations(model=model, echo=click.echo, backend=backend)
 
 
+CONFIG = click.option("--config", "config", type=PATH, default=None,
+                      help="Teamserverens konfigurasjon (team.toml): pålogging, roller per bydel, logg. Se README.")
+
+
 @main.command()
-@click.option("--workspace", "workspace", type=PATH, default=Path("arbeidsmappe"), show_default=True,
-              help="Arbeidsmappen med planene, utkastene og vurderingene (lages om den mangler).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Adressen arbeidsbenken svarer på. Bare denne maskinen som standard.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Porten.")
+@click.option("--workspace", "workspace", type=PATH, default=None,
+              help="Arbeidsmappen med planene, utkastene og vurderingene (lages om den mangler). [standard: "
+                   "arbeidsmappe, eller workspace i --config]")
+@click.option("--host", default=None,
+              help="Adressen arbeidsbenken svarer på. Bare denne maskinen (127.0.0.1) som standard.")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="Porten. [standard: 8765]")
 @click.option("--open", "open_browser", is_flag=True, help="Åpne arbeidsbenken i nettleseren.")
 @click.option("--model", default=None, help="Modell som i check.")
 @BACKEND
-def serve(workspace: Path, host: str, port: int, open_browser: bool, model: str | None, backend: str | None) -> None:
+@CONFIG
+def serve(workspace: Path | None, host: str | None, port: int | None, open_browser: bool, model: str | None,
+          backend: str | None, config: Path | None) -> None:
     """Start arbeidsbenken: last opp planer, se rapportene og vurder dem i nettleseren."""
     from .serve.server import run
 
-    run(workspace, host, port, open_browser, model, echo=lambda line: click.echo(printable(line), err=True),
-        backend=backend)
+    echo = lambda line: click.echo(printable(line), err=True)  # noqa: E731
+    if config is None:
+        run(workspace or Path("arbeidsmappe"), host or "127.0.0.1", port or 8765, open_browser, model, echo=echo,
+            backend=backend)
+        return
+    from .team.config import load_config
+
+    team = load_config(config, workspace=workspace)
+    run(team.workspace, host, port, False, model, echo=echo, backend=backend, team=team)
+
+
+def _team_store(config: Path | None, workspace: Path | None):
+    """The team database of `--config` (or of `--workspace`), and who the command acts as in the log."""
+    import getpass
+
+    from .team.config import config_for_workspace, load_config
+    from .team.store import TeamStore
+
+    team = load_config(config, workspace=workspace) if config is not None else config_for_workspace(
+        workspace or Path("arbeidsmappe"))
+    try:
+        actor = f"kommandolinje:{getpass.getuser()}"
+    except (KeyError, OSError):
+        actor = "kommandolinje"
+    return TeamStore(team.database), actor
+
+
+TEAM_WORKSPACE = click.option("--workspace", "workspace", type=PATH, default=None,
+                              help="Arbeidsmappen (uten --config). [standard: arbeidsmappe]")
+ROLE = click.option("--role", "role", default=None,
+                    help="rådgiver (alle bydeler), bydel (med --district) eller admin.")
+DISTRICT = click.option("--district", default="", help="Bydelen rollen gjelder, f.eks. «Bydel Frogner».")
+
+
+def _password(name: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt(f"Passord for {name}", hide_input=True, confirmation_prompt="Gjenta passordet")
+
+
+@main.group()
+def users() -> None:
+    """Brukere og roller på en teamserver (alignment serve --config)."""
+
+
+@users.command("add")
+@click.argument("name")
+@ROLE
+@DISTRICT
+@click.option("--display", default="", help="Fullt navn, vist i loggen og på sidene.")
+@click.option("--password-stdin", is_flag=True, help="Les passordet fra standard inn (for skript).")
+@click.option("--no-password", is_flag=True, help="Ingen lokal innlogging: brukeren logger inn gjennom kommunens "
+                                                   "identitetsleverandør.")
+@CONFIG
+@TEAM_WORKSPACE
+def users_add(name: str, role: str | None, district: str, display: str, password_stdin: bool, no_password: bool,
+              config: Path | None, workspace: Path | None) -> None:
+    """Lag en bruker (og gi den en rolle). Den første bør være en administrator: --role admin."""
+    from .team.config import parse_role
+
+    store, actor = _team_store(config, workspace)
+    scoped = parse_role(f"{role}:{district}" if district else role) if role else None
+    password = None if no_password else _password(name, password_stdin)
+    store.add_user(name, password, display, actor)
+    if scoped:
+        store.assign(name, *scoped, actor=actor)
+    click.echo(f"Brukeren {name.strip().lower()} er laget" + (f" med rollen {scoped[0]} ({_scope_label(scoped[1])})."
+                                                               if scoped else "."))
+
+
+@users.command("list")
+@CONFIG
+@TEAM_WORKSPACE
+def users_list(config: Path | None, workspace: Path | None) -> None:
+    """Vis brukerne og rollene deres."""
+    store, _ = _team_store(config, workspace)
+    rows = store.users()
+    if not rows:
+        click.echo("Ingen brukere ennå. Lag den første med: alignment users add NAVN --role admin")
+    for name, display, local, assignments in rows:
+        roles = ", ".join(f"{a.role} ({_scope_label(a.scope)}, {a.source})" for a in assignments) or "ingen rolle"
+        click.echo(printable(f"{name}\t{display or '-'}\t{'lokal konto' if local else 'bare OIDC'}\t{roles}"))
+
+
+@users.command("assign")
+@click.argument("name")
+@ROLE
+@DISTRICT
+@CONFIG
+@TEAM_WORKSPACE
+def users_assign(name: str, role: str | None, district: str, config: Path | None, workspace: Path | None) -> None:
+    """Gi en bruker en rolle (i en bydel, eller alle)."""
+    from .team.config import parse_role
+
+    store, actor = _team_store(config, workspace)
+    role_, scope = parse_role(f"{role or ''}:{district}" if district else role or "")
+    added = store.assign(name, role_, scope, actor=actor)
+    click.echo(f"{name}: {role_} ({_scope_label(scope)}) " + ("er gitt." if added else "hadde rollen alt."))
+
+
+@users.command("unassign")
+@click.argument("name")
+@ROLE
+@DISTRICT
+@CONFIG
+@TEAM_WORKSPACE
+def users_unassign(name: str, role: str | None, district: str, config: Path | None, workspace: Path | None) -> None:
+    """Ta en rolle fra en bruker."""
+    from .team.config import parse_role
+
+    store, actor = _team_store(config, workspace)
+    role_, scope = parse_role(f"{role or ''}:{district}" if district else role or "")
+    removed = store.unassign(name, role_, scope, actor=actor)
+    click.echo(f"{name}: {role_} ({_scope_label(scope)}) " + ("er tatt bort." if removed else "hadde ikke rollen."))
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Les passordet fra standard inn (for skript).")
+@CONFIG
+@TEAM_WORKSPACE
+def users_password(name: str, password_stdin: bool, config: Path | None, workspace: Path | None) -> None:
+    """Sett nytt passord (brukerens økter avsluttes)."""
+    store, actor = _team_store(config, workspace)
+    store.set_password(name, _password(name, password_stdin), actor)
+    click.echo(f"Nytt passord for {name} er satt; brukeren må logge inn på nytt.")
+
+
+@users.command("remove")
+@click.argument("name")
+@CONFIG
+@TEAM_WORKSPACE
+def users_remove(name: str, config: Path | None, workspace: Path | None) -> None:
+    """Fjern en bruker, rollene og øktene (det brukeren gjorde, står i loggen)."""
+    store, actor = _team_store(config, workspace)
+    store.remove_user(name, actor)
+    click.echo(f"Brukeren {name} er fjernet.")
+
+
+def _scope_label(scope: str) -> str:
+    return "alle bydeler" if scope == "*" else scope
+
+
+@main.group()
+def audit() -> None:
+    """Teamserverens revisjonslogg: sjekk at den er hel, eller hent den ut."""
+
+
+@audit.command("verify")
+@CONFIG
+@TEAM_WORKSPACE
+def audit_verify(config: Path | None, workspace: Path | None) -> None:
+    """Sjekk at ingen oppføring i loggen er endret eller fjernet (hver bærer hashen av den før)."""
+    store, _ = _team_store(config, workspace)
+    count, problem = store.verify_audit()
+    if problem:
+        raise UserFacingError(AlignmentError(f"Loggen holder ikke: {problem} ({count} oppføringer før den er hele)."))
+    click.echo(f"Loggen er hel: {count} oppføringer, hver bundet til den før.")
+
+
+@audit.command("export")
+@click.option("--out", "out", type=PATH, default=None, help="Filen loggen skrives til (JSON Lines); ellers standard ut.")
+@click.option("--plan", "plan", default=None, help="Bare denne planens oppføringer (f.eks. bydel-frogner).")
+@CONFIG
+@TEAM_WORKSPACE
+def audit_export(out: Path | None, plan: str | None, config: Path | None, workspace: Path | None) -> None:
+    """Skriv ut loggen, hver oppføring med hashen sin."""
+    from dataclasses import asdict
+
+    from .output import write_files
+
+    store, _ = _team_store(config, workspace)
+    text = "".join(json.dumps(asdict(e), ensure_ascii=False, sort_keys=True) + "\n" for e in store.audit(plan))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_files({out: text})
+        click.echo(f"Loggen er skrevet til {out}.", err=True)
+
+
+@main.command()
+@click.argument("destination", type=PATH)
+@CONFIG
+@TEAM_WORKSPACE
+def backup(destination: Path, config: Path | None, workspace: Path | None) -> None:
+    """Ta en sikkerhetskopi av arbeidsmappen og teamdatabasen mens serveren kjører."""
+    from .team.backup import backup as make_backup
+    from .team.config import config_for_workspace, load_config
+
+    team = load_config(config, workspace=workspace) if config is not None else config_for_workspace(
+        workspace or Path("arbeidsmappe"))
+    manifest = make_backup(team.workspace, destination, team.database)
+    click.echo(f"Sikkerhetskopien er i {destination}: {len(manifest['planer'])} planer"
+               + (" og teamdatabasen." if manifest["database"] else "."))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,7 +46,8 @@ MIGRATIONS = (
 NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
 MIN_PASSWORD_CHARS = 12
 FAILURE_WINDOW_SECONDS = 15 * 60
-FREE_FAILURES = 5  # wrong passwords before each further try must wait (twice as long each time)
+FREE_FAILURES = 5  # wrong passwords for one name before each further try must wait (twice as long each time)
+FREE_FAILURES_PER_ADDRESS = 20  # from one address (an office behind one address has many users)
 MAX_WAIT_SECONDS = 15 * 60
 
 
@@ -258,16 +259,18 @@ class TeamStore:
     # --- failed logins -----------------------------------------------------------------------------
 
     def wait_before_login(self, keys: list[str]) -> int:
-        """Seconds to wait before another try may be checked: none for the first FREE_FAILURES wrong ones in
-        the window, then twice as long after each (up to MAX_WAIT_SECONDS), counted per name and per address."""
+        """Seconds to wait before another try may be checked: none for the first wrong ones in the window
+        (FREE_FAILURES for a name, FREE_FAILURES_PER_ADDRESS for an address), then twice as long after each (up
+        to MAX_WAIT_SECONDS)."""
         now = time.time()
         longest = 0.0
         with self._db() as db:
             for key in keys:
+                free = FREE_FAILURES_PER_ADDRESS if key.startswith("adresse:") else FREE_FAILURES
                 times = [row[0] for row in db.execute("SELECT at FROM failures WHERE key = ? AND at > ? ORDER BY at",
                                                       (key, now - FAILURE_WINDOW_SECONDS))]
-                if len(times) >= FREE_FAILURES:
-                    wait = min(2 ** (len(times) - FREE_FAILURES + 1), MAX_WAIT_SECONDS)
+                if len(times) >= free:
+                    wait = min(2 ** (len(times) - free + 1), MAX_WAIT_SECONDS)
                     longest = max(longest, times[-1] + wait - now)
         return max(0, int(longest + 0.999))
 

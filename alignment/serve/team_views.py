@@ -129,8 +129,8 @@ class Login(Views):
         next_path = safe_next(str(request.session.pop("neste", "/")))
         try:
             token = await self.oauth.oidc.authorize_access_token(
-                request, claims_options={"iss": {"essential": True, "value": oidc.issuer},
-                                         "aud": {"essential": True, "value": oidc.client_id}})
+                request, claims_options={"iss": {"essential": True, "values": [oidc.issuer]},
+                                         "aud": {"essential": True, "values": [oidc.client_id]}})
         except (OAuthError, ValueError, KeyError) as exc:
             return self._refused_login(request, exc)
         except Exception as exc:

@@ -471,7 +471,7 @@ def users_list(config: Path | None, workspace: Path | None) -> None:
         click.echo("Ingen brukere ennå. Lag den første med: alignment users add NAVN --role admin")
     for name, display, local, assignments in rows:
         roles = ", ".join(f"{a.role} ({_scope_label(a.scope)}, {a.source})" for a in assignments) or "ingen rolle"
-        click.echo(printable(f"{name}\t{display or '-'}\t{'lokal konto' if local else 'bare OIDC'}\t{roles}"))
+        click.echo(printable(f"{name}  {display or '-'}  {'lokal konto' if local else 'bare OIDC'}  {roles}"))
 
 
 @users.command("assign")

@@ -380,3 +380,93 @@ def test_serve_on_a_network_address_is_refused_with_one_line(tmp_path):
     result = _run("serve", "--host", "0.0.0.0", "--workspace", tmp_path / "arbeidsmappe")
     _one_line_error(result, 2, "ingen pålogging", "--host 127.0.0.1")
     assert not (tmp_path / "arbeidsmappe").exists()
+
+
+# --- the team server's commands ----------------------------------------------------------------------
+
+def _team_config(tmp_path, body="") -> "os.PathLike":
+    config = tmp_path / "team.toml"
+    config.write_text(f'[server]\nworkspace = "arbeidsmappe"\n{body}', encoding="utf-8")
+    return config
+
+
+def _with_password(*args, password="et-langt-nok-passord"):
+    return CliRunner().invoke(main, [str(a) for a in args], input=password + "\n")
+
+
+def test_an_admin_sets_up_users_and_roles_from_the_command_line(tmp_path):
+    config = _team_config(tmp_path)
+    added = _with_password("users", "add", "Admin", "--role", "admin", "--password-stdin", "--config", config)
+    assert added.exit_code == 0 and "admin er laget med rollen admin (alle bydeler)" in added.output
+    district = _with_password("users", "add", "fred", "--role", "bydel", "--district", "Bydel Frogner",
+                              "--password-stdin", "--config", config)
+    assert district.exit_code == 0, district.output
+    assert _run("users", "assign", "fred", "--role", "bydel", "--district", "Alna", "--config", config).exit_code == 0
+    listed = _run("users", "list", "--config", config).output
+    assert "fred  -  lokal konto  bydel (bydel-alna, lokal), bydel (bydel-frogner, lokal)" in listed
+    assert "admin  -  lokal konto  admin (alle bydeler, lokal)" in listed
+    assert _run("users", "unassign", "fred", "--role", "bydel", "--district", "Alna", "--config", config).exit_code == 0
+    database = tmp_path / "arbeidsmappe" / ".team" / "team.sqlite3"
+    assert oct(database.stat().st_mode & 0o777) == "0o600"
+    assert oct(database.parent.stat().st_mode & 0o777) == "0o700"
+    verified = _run("audit", "verify", "--config", config)
+    assert verified.exit_code == 0 and "Loggen er hel: 6 oppføringer" in verified.output
+    exported = _run("audit", "export", "--config", config).output.splitlines()
+    assert [json.loads(line)["action"] for line in exported] == ["bruker_lagt_til", "rolle_gitt", "bruker_lagt_til",
+                                                                 "rolle_gitt", "rolle_gitt", "rolle_fjernet"]
+    assert {json.loads(line)["actor"] for line in exported} == {f"kommandolinje:{__import__('getpass').getuser()}"}
+    assert all("et-langt-nok-passord" not in line for line in exported)
+
+
+def test_user_commands_refuse_in_one_line(tmp_path):
+    config = _team_config(tmp_path)
+    _one_line_error(_with_password("users", "add", "kari", "--password-stdin", "--config", config, password="kort"),
+                    2, "minst 12 tegn")
+    _one_line_error(_with_password("users", "add", "Kari Nordmann", "--password-stdin", "--config", config), 2,
+                    "kan ikke brukes")
+    _one_line_error(_run("users", "assign", "kari", "--role", "sjef", "--config", config), 2, "Ukjent rolle «sjef»")
+    _one_line_error(_run("users", "assign", "kari", "--role", "bydel", "--config", config), 2, "én bydel")
+    _one_line_error(_run("users", "remove", "ukjent", "--config", config), 2, "Finner ikke brukeren")
+    _one_line_error(_run("users", "list", "--config", tmp_path / "mangler.toml"), 2, "kan ikke lese konfigurasjonen")
+
+
+def test_a_tampered_audit_log_fails_verify(tmp_path):
+    import sqlite3
+
+    config = _team_config(tmp_path)
+    _with_password("users", "add", "kari", "--role", "rådgiver", "--password-stdin", "--config", config)
+    with sqlite3.connect(tmp_path / "arbeidsmappe" / ".team" / "team.sqlite3") as db:
+        db.execute("UPDATE audit SET actor = 'noen' WHERE n = 1")
+    _one_line_error(_run("audit", "verify", "--config", config), 1, "oppføring 1 er endret")
+
+
+def test_serve_refuses_a_team_server_on_the_network_without_secret_and_public_name(tmp_path):
+    _one_line_error(_run("serve", "--config", _team_config(tmp_path), "--host", "0.0.0.0"), 2,
+                    "trenger en hemmelighet", "public_url")
+
+
+def test_a_bad_team_configuration_is_one_line(tmp_path):
+    _one_line_error(_run("serve", "--config", _team_config(tmp_path, "secret = 'kort'\n")), 2, "for kort")
+    _one_line_error(_run("serve", "--config", _team_config(tmp_path, "ukjent = 1\n")), 2, "ukjent innstilling")
+    _one_line_error(_run("serve", "--config", _team_config(tmp_path, "[[")), 2, "ikke gyldig TOML")
+    secret = tmp_path / "hemmelighet"
+    secret.write_text("x" * 40)
+    secret.chmod(0o644)
+    _one_line_error(_run("serve", "--config", _team_config(tmp_path, f"secret_file = '{secret}'\n")), 2,
+                    "chmod 600")
+
+
+def test_backup_copies_plans_and_the_database(tmp_path):
+    config = _team_config(tmp_path)
+    _with_password("users", "add", "kari", "--role", "rådgiver", "--password-stdin", "--config", config)
+    plan = tmp_path / "arbeidsmappe" / "bydel-frogner"
+    plan.mkdir()
+    (plan / "plan.json").write_text('{"id": "bydel-frogner", "district": "Bydel Frogner", "versions": []}')
+    result = _run("backup", tmp_path / "kopi", "--config", config)
+    assert result.exit_code == 0 and "1 planer og teamdatabasen" in result.output
+    assert (tmp_path / "kopi" / "bydel-frogner" / "plan.json").exists()
+    from alignment.team.store import TeamStore
+
+    copy = TeamStore(tmp_path / "kopi" / ".team" / "team.sqlite3")
+    assert [name for name, *_ in copy.users()] == ["kari"] and copy.verify_audit()[1] == ""
+    _one_line_error(_run("backup", tmp_path / "kopi", "--config", config), 2, "ikke tom")

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from ..errors import UsageError, os_reason
 from ..records import ALL_DISTRICTS, ROLES
-from ..serve.workspace import plan_id
+from ..serve.workspace import DISTRICTS, plan_id
 
 TEAM_FOLDER = ".team"  # in the workspace: the database and a loopback server's own secret
 MIN_SECRET_CHARS = 32
@@ -126,8 +126,15 @@ def parse_role(value: str) -> tuple[str, str]:
 
 
 def district_scope(district: str) -> str:
-    """A district as a scope: its plan id ('Bydel Frogner' and 'bydel-frogner' → 'bydel-frogner'; '*' stays)."""
-    return ALL_DISTRICTS if district.strip() in ("*", "alle") else plan_id(district)
+    """A district as a scope: its plan id ('Bydel Frogner', 'Frogner' and 'bydel-frogner' → 'bydel-frogner';
+    '*' and 'alle' → every district)."""
+    if district.strip() in ("*", "alle"):
+        return ALL_DISTRICTS
+    slug = plan_id(district)
+    for name in DISTRICTS:
+        if slug in (plan_id(name), plan_id(f"Bydel {name}")):
+            return plan_id(f"Bydel {name}")
+    return slug
 
 
 def _read_toml(path: Path) -> dict:

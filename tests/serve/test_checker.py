@@ -153,3 +153,37 @@ def test_the_plan_state_is_the_checkers_own(small_model, tmp_path, started):
     copy.revision, copy.changes["5.1.1 A"] = 99, (99, "")
     assert checker.state("bydel-frogner").revision == 0 and not checker.state("bydel-frogner").changes
     assert not hasattr(checker, "states")
+
+
+def test_the_queue_serves_uploaders_in_turn():
+    """One district's burst waits behind one check of each other uploader's, not in front of all of them."""
+    from alignment.serve.checker import FairQueue
+
+    queue = FairQueue()
+    for n in range(4):
+        queue.put("frogner", f"frogner-{n}")
+    queue.put("alna", "alna-0")
+    queue.put("", "innlasting")
+    queue.put("alna", "alna-1")
+    taken = [queue.get() for _ in range(7)]
+    assert taken == ["frogner-0", "alna-0", "innlasting", "frogner-1", "alna-1", "frogner-2", "frogner-3"]
+    queue.put("frogner", "sjekk")
+    queue.put("", "stopp", first=True)
+    assert queue.get() == "stopp"
+
+
+def test_one_uploader_cannot_fill_the_queue(small_model, tmp_path):
+    from alignment.errors import Refused
+    from alignment.serve.checker import MAX_QUEUED_EACH, Checker
+    from alignment.serve.workspace import Workspace
+
+    checker = Checker(Workspace(tmp_path), small_model)
+    places = [checker.place("frogner") for _ in range(MAX_QUEUED_EACH)]
+    for place in places:
+        place.__enter__()
+    with pytest.raises(Refused) as refused:
+        with checker.place("frogner"):
+            pass
+    assert refused.value.http_status == 429
+    with checker.place("alna"):
+        pass

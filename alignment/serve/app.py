@@ -341,6 +341,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
             _route("/auth/oidc/svar", login.oidc_answer, PUBLIC),
             _route("/admin", admin.page, "administrere"),
             _route("/admin/roller", admin.roles_form, "administrere", "POST"),
+            _route("/admin/brukere", admin.users_form, "administrere", "POST"),
             _route("/admin/logg.jsonl", admin.export, "administrere"),
             _route("/api/audit", admin.audit_json, "administrere"),
         ]

@@ -180,9 +180,25 @@ class Admin(Views):
                 raise Refused(422, "Velg bydelen for rollen bydel.")
             await run_in_threadpool(self.store.assign, user, role, scope, actor)
         elif action == "fjern":
+            if role == "admin" and checked_name(user) == actor:
+                raise Refused(409, "Du kan ikke ta administratorrollen fra deg selv her (så ingen låses ute). Be en "
+                                   "annen administrator, eller bruk alignment users unassign på serveren.")
             await run_in_threadpool(self.store.unassign, user, role, scope, actor)
         else:
             raise Refused(422, "Ukjent handling.")
+        return RedirectResponse("/admin", status_code=303)
+
+    async def users_form(self, request: Request) -> Response:
+        """A new local account with its first role (the password as the admin typed it, stored as Argon2id)."""
+        form = await self.checked_form(request, max_files=0, max_fields=7)
+        user, display = str(form.get("bruker") or ""), _text(str(form.get("visningsnavn") or ""), "navnet")
+        password = _text(str(form.get("passord") or ""), "passordet")[:MAX_LOGIN_FIELD]
+        role, scope = str(form.get("rolle") or ""), district_scope(str(form.get("bydel") or "*"))
+        if role == "bydel" and scope == "*":
+            raise Refused(422, "Velg bydelen for rollen bydel.")
+        actor = self.principal(request).name
+        await run_in_threadpool(self.store.add_user, user, password, display, actor)
+        await run_in_threadpool(self.store.assign, user, role, scope, actor)
         return RedirectResponse("/admin", status_code=303)
 
     async def export(self, request: Request) -> Response:

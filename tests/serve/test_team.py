@@ -132,6 +132,7 @@ MATRIX = [
     ("POST", "/planer/{plan}/kommentar", f"/planer/{A}/kommentar", "too many fields",
      (OK, OK, HIDDEN, NO, NO, LOGIN)),
     ("POST", "/admin/roller", "/admin/roller", "form", (NO, NO, NO, NO, OK, LOGIN)),
+    ("POST", "/admin/brukere", "/admin/brukere", "form", (NO, NO, NO, NO, OK, LOGIN)),
     ("POST", "/logg-inn", "/logg-inn", "form", (OK,) * 6),  # an empty login: refused as a wrong one (401 page)
     ("POST", "/logg-ut", "/logg-ut", "too many fields", (OK, OK, OK, OK, OK, LOGIN)),
 ]
@@ -362,6 +363,27 @@ def test_the_admin_gives_a_role_on_the_page_and_it_is_logged(team):
         assert len(exported) >= 10 and all('"hash"' in line for line in exported)
     finally:
         store.unassign("ingen", "bydel", B, actor="admin")
+
+
+def test_the_admin_makes_a_local_account_on_the_page_and_it_can_log_in(team):
+    from starlette.testclient import TestClient
+
+    admin = team["clients"]["admin"]
+    fields = {"token": team["tokens"]["admin"], "bruker": "Siri", "visningsnavn": "Siri Hansen",
+              "passord": "siris-første-passord", "rolle": "bydel", "bydel": "Bydel Alna"}
+    made = admin.post("/admin/brukere", files={k: (None, v) for k, v in fields.items()})
+    assert made.status_code == 303
+    try:
+        siri = TestClient(team["app"], base_url=BASE, follow_redirects=False)
+        assert login(siri, "siri", "siris-første-passord").status_code == 303
+        assert [p["id"] for p in siri.get("/api/plans").json()] == [B]
+        again = admin.post("/admin/brukere", files={k: (None, v) for k, v in fields.items()})
+        assert again.status_code == 400 and "finnes alt" in again.text
+        short = admin.post("/admin/brukere", files={k: (None, v) for k, v in {**fields, "bruker": "per",
+                                                                                "passord": "kort"}.items()})
+        assert short.status_code == 400 and "minst 12 tegn" in short.text
+    finally:
+        team["store"].remove_user("siri", actor="admin")
 
 
 def test_a_team_server_over_https_sets_secure_host_only_cookies(small_model, tmp_path):

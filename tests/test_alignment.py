@@ -16,7 +16,7 @@ LAYERS = {
     "reference": 3, "lexical": 3, "model_store": 3, "onnx_model": 3, "embed": 3, "match": 3,
     "checklist": 4, "analysis": 4, "review": 4, "check": 4, "compare": 4, "evaluate": 4,
     "render": 5, "output": 5,
-    "cli": 6, "serve": 6,
+    "cli": 6, "serve": 6, "team": 6,
 }
 # Modules below render that still touch the disk, each for a reason that is not an output.
 WRITES_ALLOWED_BELOW_RENDER = {"embed": "the embedding cache", "model_store": "installing the model",

@@ -448,10 +448,8 @@ def users() -> None:
 def users_add(name: str, role: str | None, district: str, display: str, password_stdin: bool, no_password: bool,
               config: Path | None, workspace: Path | None) -> None:
     """Lag en bruker (og gi den en rolle). Den første bør være en administrator: --role admin."""
-    from .team.config import parse_role
-
     store, actor = _team_store(config, workspace)
-    scoped = parse_role(f"{role}:{district}" if district else role) if role else None
+    scoped = _scoped_role(role, district) if role else None
     password = None if no_password else _password(name, password_stdin)
     store.add_user(name, password, display, actor)
     if scoped:
@@ -482,10 +480,8 @@ def users_list(config: Path | None, workspace: Path | None) -> None:
 @TEAM_WORKSPACE
 def users_assign(name: str, role: str | None, district: str, config: Path | None, workspace: Path | None) -> None:
     """Gi en bruker en rolle (i en bydel, eller alle)."""
-    from .team.config import parse_role
-
     store, actor = _team_store(config, workspace)
-    role_, scope = parse_role(f"{role or ''}:{district}" if district else role or "")
+    role_, scope = _scoped_role(role, district)
     added = store.assign(name, role_, scope, actor=actor)
     click.echo(f"{name}: {role_} ({_scope_label(scope)}) " + ("er gitt." if added else "hadde rollen alt."))
 
@@ -498,10 +494,8 @@ def users_assign(name: str, role: str | None, district: str, config: Path | None
 @TEAM_WORKSPACE
 def users_unassign(name: str, role: str | None, district: str, config: Path | None, workspace: Path | None) -> None:
     """Ta en rolle fra en bruker."""
-    from .team.config import parse_role
-
     store, actor = _team_store(config, workspace)
-    role_, scope = parse_role(f"{role or ''}:{district}" if district else role or "")
+    role_, scope = _scoped_role(role, district)
     removed = store.unassign(name, role_, scope, actor=actor)
     click.echo(f"{name}: {role_} ({_scope_label(scope)}) " + ("er tatt bort." if removed else "hadde ikke rollen."))
 
@@ -527,6 +521,13 @@ def users_remove(name: str, config: Path | None, workspace: Path | None) -> None
     store, actor = _team_store(config, workspace)
     store.remove_user(name, actor)
     click.echo(f"Brukeren {name} er fjernet.")
+
+
+def _scoped_role(role: str | None, district: str) -> tuple[str, str]:
+    """--role and --district as a (role, scope) pair: 'bydel' and 'Frogner' → ('bydel', 'bydel-frogner')."""
+    from .team.config import parse_role
+
+    return parse_role(f"{role or ''}:{district}" if district else role or "")
 
 
 def _scope_label(scope: str) -> str:

@@ -565,7 +565,8 @@ class Pages(Views):
         team = None
         if self.team is not None:
             publications, comments = await self._team_parts(key, True)
-            team = self.team_context(request, publications=publications, comments=comments)
+            audit = await run_in_threadpool(self.store.audit, key)
+            team = self.team_context(request, publications=publications, comments=comments, audit=audit[::-1])
         return HTMLResponse(plan_html(view.plan, view.check, view.analysis, view.review, view.revision, principal.csrf,
                                       pdf_letter=libreoffice() is not None, history=history, team=team))
 

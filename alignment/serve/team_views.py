@@ -3,8 +3,9 @@ through OpenID Connect), and the admin's page of users, roles and the audit log.
 
 from __future__ import annotations
 
-import asyncio
 import json
+
+import httpx
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -132,10 +133,13 @@ class Login(Views):
                 request, claims_options={"iss": {"essential": True, "values": [oidc.issuer]},
                                          "aud": {"essential": True, "values": [oidc.client_id]}})
         except (OAuthError, ValueError, KeyError) as exc:
-            return self._refused_login(request, exc)
+            return await self._refused_login(exc)
+        except httpx.HTTPError as exc:  # the provider went away between the two legs of the login
+            raise Refused(502, "Får ikke kontakt med påloggingstjenesten. Prøv igjen om litt, eller logg inn med "
+                               "lokal konto.") from exc
         except Exception as exc:
             if type(exc).__module__.startswith(("joserfc", "authlib")):  # a token that does not hold
-                return self._refused_login(request, exc)
+                return await self._refused_login(exc)
             raise
         claims = token.get("userinfo") or {}
         name = str(claims.get(oidc.username_claim) or claims.get("email") or "").strip().lower()
@@ -151,10 +155,10 @@ class Login(Views):
         client = request.client.host if request.client else ""
         return await self._signed_in(name, next_path, "oidc", client)
 
-    def _refused_login(self, request: Request, exc: Exception) -> Response:
+    async def _refused_login(self, exc: Exception) -> Response:
         reason = getattr(exc, "error", "") or type(exc).__name__
-        asyncio.get_running_loop().run_in_executor(None, self.store.log, "", "innlogging_feilet", "", "", None,
-                                                   {"via": "oidc", "grunn": str(reason)[:200]})
+        await run_in_threadpool(self.store.log, "", "innlogging_feilet", "", "", None,
+                                {"via": "oidc", "grunn": str(reason)[:200]})
         return self._page("/", "Påloggingen kunne ikke bekreftes (den er utløpt, brukt før eller ikke ment for "
                                "denne tjenesten). Prøv å logge inn på nytt.", status=400)
 

@@ -224,6 +224,9 @@ def test_decisions_are_recorded_as_the_logged_in_advisor_whatever_the_page_says(
     history = team["clients"]["kari"].get(f"/api/plans/{A}/history").json()
     decisions = [entry for entry in history if entry["action"] == "vurdering"]
     assert decisions and {entry["actor"] for entry in decisions} == {"kari"}
+    assert decisions[0]["after"]["comment"] == "Se 2.3" and decisions[0]["before"]["status"] is None
+    page = team["clients"]["kari"].get(f"/planer/{A}").text
+    assert "Planens logg" in page and "noen andre" not in page
 
 
 def test_a_district_user_uploads_only_their_own_districts_drafts(team):

@@ -69,13 +69,15 @@ class Login(Views):
         name = _text(str(form.get("brukernavn") or ""), "brukernavnet").strip().lower()[:MAX_LOGIN_FIELD]
         password = _text(str(form.get("passord") or ""), "passordet")[:MAX_LOGIN_FIELD]
         next_path = safe_next(str(form.get("neste") or "/"))
+        if not name or not password:
+            return self._page(next_path, "Skriv brukernavn og passord.", name, status=401)
         client = request.client.host if request.client else ""
         keys = [f"navn:{name}", f"adresse:{client}"]
         wait = await run_in_threadpool(self.store.wait_before_login, keys)
         if wait:
             return self._page(next_path, f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", name,
                               status=429)
-        if not name or not await run_in_threadpool(self.store.check_password, name, password):
+        if not await run_in_threadpool(self.store.check_password, name, password):
             await run_in_threadpool(self.store.record_failure, keys)
             await run_in_threadpool(self.store.log, name, "innlogging_feilet", "", "", None, {"adresse": client})
             return self._page(next_path, "Feil brukernavn eller passord.", name, status=401)

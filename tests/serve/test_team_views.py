@@ -3,7 +3,9 @@ holds every route to what the role table says."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import sqlite3
 import threading
 import time
@@ -11,6 +13,7 @@ import time
 import pytest
 
 from ..conftest import ALNA, FROGNER
+from ..browser import CHROMIUM
 from .conftest import BASE, wait_until_done
 from .team_load import PASSWORD as LOAD_PASSWORD, run_team_load, team_users
 
@@ -438,3 +441,82 @@ def test_a_team_at_once_loses_nothing(small_model, tmp_path):
     assert figures["acknowledged"] == figures["saves"] == 150 and not figures["errors"]
     assert figures["lost_in_review"] == [] and figures["lost_in_log"] == []
     assert store.verify_audit() == (len(store.audit()), "")
+
+
+# --- the README's story, end to end: the admin's two commands, then the browser --------------------------------
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+                    reason="Debian's chromium is not installed (scripts/setup.sh --test installs it)")
+def test_the_readme_story_a_district_uploads_an_advisor_reviews_and_publishes(small_model, tmp_path):
+    """An admin sets up with `alignment users add` and `alignment serve --config` (as the README says, on a free
+    port); in Chromium the district user logs in, uploads and sees only their district, the advisor reviews with a
+    key and publishes, the district user downloads the published letter; `alignment audit verify` passes."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ..browser import launch
+
+    alignment = str(Path(sys.executable).parent / "alignment")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = tmp_path / "team.toml"
+    config.write_text(f'[server]\nworkspace = "arbeidsmappe"\nport = {port}\n', encoding="utf-8")
+    for name, role, district in (("admin", "admin", ""), ("kari", "rådgiver", ""), ("fred", "bydel", "Frogner")):
+        command = [alignment, "users", "add", name, "--role", role, "--password-stdin", "--config", str(config)]
+        subprocess.run(command + (["--district", district] if district else []), input=PASSWORD + "\n", text=True,
+                       check=True, capture_output=True)
+    server = subprocess.Popen([alignment, "serve", "--config", str(config), "--model", small_model],
+                              stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port):
+            assert server.poll() is None and time.monotonic() < deadline, "the team server did not start"
+            time.sleep(0.1)
+        with launch() as browser:
+            def signed_in(name):
+                page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+                page.goto(base + "/")
+                assert "/logg-inn" in page.url
+                page.fill("input[name=brukernavn]", name)
+                page.fill("input[name=passord]", PASSWORD)
+                page.click("form.login button")
+                page.wait_for_load_state()
+                return page
+
+            fred = signed_in("fred")
+            fred.set_input_files("form[data-upload] input[type=file]", str(FROGNER))
+            fred.click("form[data-upload] button")
+            fred.wait_for_url(f"{base}/planer/{A}", timeout=30000)
+            fred.wait_for_selector("[data-machine-only]", timeout=60000)  # the district page reloads itself
+            assert "Bydel Alna" not in fred.content()
+
+            kari = signed_in("kari")
+            kari.goto(f"{base}/planer/{A}")
+            kari.locator(f"article.tiltak[data-tiltak='{TILTAK}']").focus()
+            kari.keyboard.press("2")
+            kari.wait_for_selector(f"article.tiltak[data-tiltak='{TILTAK}'] [data-saved]:has-text('Lagret')")
+            kari.click("button[data-publish]")
+            kari.wait_for_selector("[data-publication='1']")
+
+            fred.goto(f"{base}/planer/{A}")
+            with fred.expect_download() as download:
+                fred.click("[data-publication='1'] a[href$='tilbakemelding.docx']")
+            assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+            assert fred.goto(f"{base}/planer/{B}").status == 404
+    finally:
+        server.terminate()
+        server.wait(30)
+    verify = subprocess.run([alignment, "audit", "verify", "--config", str(config)], capture_output=True, text=True)
+    assert verify.returncode == 0 and "Loggen er hel" in verify.stdout
+    actions = [__import__("json").loads(line)["action"] for line in subprocess.run(
+        [alignment, "audit", "export", "--config", str(config)], capture_output=True, text=True).stdout.splitlines()]
+    for step in ("innlogging", "opplasting", "vurdering", "publisert"):
+        assert step in actions, step
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0

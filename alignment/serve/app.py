@@ -110,8 +110,11 @@ class Guard:
                 principal = await run_in_threadpool(self.door.identify, scope, headers)
             except AlignmentError as error:
                 refusal = Refused(error.http_status, str(error))
+            except Exception as error:  # a bug must not answer outside our error page and headers
+                log.exception("identifying a request to %s failed", path)
+                refusal = Refused(500, internal_error_line(error))
         if refusal is None and principal is None and not self.door.public(path):
-            answer = self.door.stranger(path, scope.get("query_string", b"").decode("latin-1"))
+            answer = self.door.stranger(path, scope.get("query_string", b"").decode("latin-1"), scope["method"])
             if not isinstance(answer, Refused):
                 return await self._answer(answer, scope, receive, send)
             refusal = answer
@@ -430,7 +433,7 @@ class Views:
         principal = self.principal(request)
         from ..team.access import ROLE_LABELS
 
-        roles = ", ".join(f"{ROLE_LABELS[a.role].lower()}" + ("" if a.scope == "*" else f" i {a.scope}")
+        roles = ", ".join(f"{ROLE_LABELS.get(a.role, a.role).lower()}" + ("" if a.scope == "*" else f" i {a.scope}")
                           for a in principal.assignments)
         return {"who": principal, "roles": roles, "admin": may(principal, "administrere"), **more}
 
@@ -501,11 +504,10 @@ class Views:
             read = await self.parsing.run(_read, name, data, district, ocr)
             if allowed is not None and read.plan_id not in allowed:
                 raise Refused(403, "Du kan bare laste opp planer for din egen bydel.")
-            state = self.checker.submit(read, place)
-        if self.store is not None:
-            await run_in_threadpool(self.store.log, principal.name, "opplasting", read.plan_id, read.name, None,
-                                    {"fil": read.name, "sha256": read.sha256, "bydel": read.district})
-        return read, state
+            if self.store is not None:  # logged before it is queued: no check without its entry
+                await run_in_threadpool(self.store.log, principal.name, "opplasting", read.plan_id, read.name, None,
+                                        {"fil": read.name, "sha256": read.sha256, "bydel": read.district})
+            return read, self.checker.submit(read, place)
 
     async def comment_as(self, request: Request, key: str, text: str) -> dict:
         principal = self.principal(request)
@@ -610,9 +612,7 @@ class Pages(Views):
         """Take a plan off the workbench (a mistaken upload, a test): its files are moved aside, not deleted."""
         key = await self.plan_id(request)
         await self.checked_form(request, max_files=0, max_fields=2)
-        await run_in_threadpool(self.checker.remove, key)
-        if self.store is not None:
-            await run_in_threadpool(self.store.log, self.principal(request).name, "plan_fjernet", key)
+        await run_in_threadpool(self.checker.remove, key, self.principal(request).name)
         return RedirectResponse(f"/?fjernet={key}", status_code=303)
 
     async def publish_form(self, request: Request) -> Response:
@@ -754,11 +754,8 @@ class Api(Views):
         action, text, reviewer = body.get("action"), body.get("text"), body.get("reviewer") or ""
         if not all(isinstance(value, str) for value in (action, text, reviewer)):
             raise Refused(422, "Send action (add, reject eller undo), text og reviewer som tekst.")
-        result = await run_in_threadpool(self.checker.correct, key, action, text, self.reviewer(request, reviewer))
-        if self.store is not None:
-            await run_in_threadpool(self.store.log, self.principal(request).name, "rettelse", key, action, None,
-                                    {"handling": action, "tekst": " ".join(text.split())})
-        return JSONResponse(result)
+        return JSONResponse(await run_in_threadpool(self.checker.correct, key, action, text,
+                                                    self.reviewer(request, reviewer)))
 
     async def review_import(self, request: Request) -> Response:
         """Take a review file (edited elsewhere) for this plan; it is checked like the CLI checks one."""
@@ -769,11 +766,8 @@ class Api(Views):
             raise Refused(422, "Velg en vurderingsfil (.review.yaml).")
         data = await upload.read(MAX_REVIEW_BYTES + 1)
         name = _text(upload.filename or "vurdering.yaml", "filnavnet")[:MAX_NAME_SHOWN]
-        result = await run_in_threadpool(self.checker.import_review, key, name, data)
-        if self.store is not None:
-            await run_in_threadpool(self.store.log, self.principal(request).name, "vurderingsfil_importert", key, name,
-                                    None, {"fil": name, "vurdert": result["reviewed"]})
-        return JSONResponse(result)
+        return JSONResponse(await run_in_threadpool(self.checker.import_review, key, name, data,
+                                                    self.principal(request).name))
 
     async def publications(self, request: Request) -> Response:
         view = await self.view(request)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 import logging
 import collections
 import threading
@@ -64,6 +65,9 @@ class _Place:
     owner: str = ""
 
 
+STOP = ("stop", None)
+
+
 class FairQueue:
     """The worker's queue: one line per owner (who uploaded), served in turn, so a burst from one district waits
     behind one check of each other's rather than in front of all of them."""
@@ -72,18 +76,27 @@ class FairQueue:
         self._lines: dict[str, collections.deque] = {}
         self._turns: collections.deque = collections.deque()  # owners with work, in the order they are served
         self._ready = threading.Condition()
+        self._closed = False
 
-    def put(self, owner: str, item, first: bool = False) -> None:
+    def put(self, owner: str, item) -> None:
         with self._ready:
             line = self._lines.setdefault(owner, collections.deque())
             if not line:
-                self._turns.appendleft(owner) if first else self._turns.append(owner)
-            line.appendleft(item) if first else line.append(item)
+                self._turns.append(owner)
+            line.append(item)
+            self._ready.notify()
+
+    def close(self) -> None:
+        """No more work: `get` gives `STOP` once everything queued has been taken."""
+        with self._ready:
+            self._closed = True
             self._ready.notify()
 
     def get(self):
         with self._ready:
             while not self._turns:
+                if self._closed:
+                    return STOP
                 self._ready.wait()
             owner = self._turns.popleft()
             line = self._lines[owner]
@@ -188,7 +201,7 @@ class Checker:
     def stop(self, timeout: float = 30) -> None:
         """Let the worker finish the check it is on and end (the server is shutting down)."""
         if self._thread.is_alive():
-            self._queue.put("", ("stop", None), first=True)
+            self._queue.close()
             self._thread.join(timeout)
 
     # --- uploads --------------------------------------------------------------------------------
@@ -237,7 +250,7 @@ class Checker:
         place.queued = True
         return CheckState(RUNNING, CHECK_STAGES[0])
 
-    def remove(self, plan_id: str) -> None:
+    def remove(self, plan_id: str, by: str = "") -> None:
         """Take a plan off the workbench: its folder is moved aside whole, and its live state dropped.
 
         A plan being checked is refused: the check would store its draft into a folder that is gone.
@@ -246,6 +259,7 @@ class Checker:
         if state is not None and state.check.state == RUNNING:
             raise Refused(409, "Planen sjekkes nå. Vent til sjekken er ferdig, og prøv igjen.")
         with self.workspace.lock(plan_id):
+            self._record(by, "plan_fjernet", plan_id)
             try:
                 self.workspace.remove(plan_id, datetime.now())
             except OSError as exc:
@@ -404,17 +418,32 @@ class Checker:
             fingerprint = hashlib.sha256()
             for name, content in files.items():
                 fingerprint.update(content.encode("utf-8") if isinstance(content, str) else content)
-            publication = Publication(len(published) + 1, plan.latest.number, plan.latest.name, review_sha,
-                                      datetime.now().astimezone().isoformat(timespec="seconds"), by, tuple(files),
-                                      fingerprint.hexdigest())
-            if self.audit is not None:
-                self.audit(by, "publisert", plan.id, str(publication.number), None,
-                           {"versjon": publication.number, "utkast": publication.draft, "sha256": publication.sha256})
+            publication = Publication(self.workspace.next_publication(plan), plan.latest.number, plan.latest.name,
+                                      review_sha, datetime.now().astimezone().isoformat(timespec="seconds"), by,
+                                      tuple(files), fingerprint.hexdigest())
             try:
-                self.workspace.store_publication(plan, publication, files)
+                folder = self.workspace.store_publication(plan, publication, files)
             except (OSError, OutputError) as exc:
                 raise storage_refusal(getattr(exc, "__cause__", None) or exc, "publisere vurderingen") from exc
+            try:  # published and logged, or neither
+                self._record(by, "publisert", plan.id, str(publication.number), None,
+                             {"versjon": publication.number, "utkast": publication.draft, "sha256": publication.sha256})
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
         return publication
+
+    def _statuses_now(self, plan: WorkspacePlan, machine: Analysis) -> dict | None:
+        """The review's statuses as they stand (None when the review file is broken: it is being replaced)."""
+        try:
+            return _statuses(self.current_review(plan, machine))
+        except (AlignmentError, OSError):
+            return None
+
+    def _record(self, actor: str, action: str, plan: str, target: str = "", before=None, after=None) -> None:
+        """Into the audit log (a team server), before the change it records is made or acknowledged."""
+        if self.audit is not None:
+            self.audit(actor, action, plan, target, before, after)
 
     def publications(self, plan_id: str) -> list[Publication]:
         plan = self.workspace.plan(plan_id)
@@ -429,8 +458,7 @@ class Checker:
         entry = {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "by": by, "role": role,
                  "text": text, "draft": plan.latest.number if plan.latest else 0}
         with self.workspace.lock(plan_id):
-            if self.audit is not None:
-                self.audit(by, "kommentar", plan.id, "", None, {"tekst": text})
+            self._record(by, "kommentar", plan.id, "", None, {"tekst": text})
             try:
                 self.workspace.append_comment(plan, entry)
             except OSError as exc:
@@ -447,8 +475,7 @@ class Checker:
         decision = decision_of(machine, tiltak_id, after, reviewer)
         review = with_decision(review, decision)
         texts = {m.id: m.text for m in machine.measures if m.id in {*before["evidence"], *after["evidence"]}}
-        if self.audit is not None:
-            self.audit(reviewer, "angret" if undo_of is not None else "vurdering", plan.id, tiltak_id, before, after)
+        self._record(reviewer, "angret" if undo_of is not None else "vurdering", plan.id, tiltak_id, before, after)
         entry = {"at": datetime.now().astimezone().isoformat(
             timespec="seconds"), "reviewer": reviewer, "tiltak": tiltak_id, "before": before, "after": after,
             "texts": texts}
@@ -472,7 +499,7 @@ class Checker:
         if tiltak_id not in {t.id for t in self.reference.tiltak}:
             raise Refused(404, f"Finner ikke tiltaket «{tiltak_id}» blant Byrådets tiltak.")
 
-    def import_review(self, plan_id: str, name: str, data: bytes) -> dict:
+    def import_review(self, plan_id: str, name: str, data: bytes, by: str = "") -> dict:
         """A review file edited elsewhere, checked as `check --review` checks one, in place of the plan's."""
         machine = self._machine(plan_id)
         if len(data) > MAX_REVIEW_BYTES:
@@ -484,6 +511,9 @@ class Checker:
             raise Refused(422, f"{name}: er ikke lagret som UTF-8.") from exc
         plan = self._plan(plan_id)
         with self.workspace.lock(plan_id):
+            if self.audit is not None:
+                self._record(by, "vurderingsfil_importert", plan_id, name, self._statuses_now(plan, machine),
+                             _statuses(review))
             revision = self._write_review(plan, machine, review, {t: "" for t in review.decisions})
         return {"id": plan_id, "revision": revision, "reviewed": sum(1 for d in review.decisions.values() if d.status)}
 
@@ -515,6 +545,7 @@ class Checker:
                 fresh = self._as_stored(plan, analyze(document, measures, self.matcher(), self.reference,
                                                       self.checklist))
             review = rebase_review(review, fresh)
+            self._record(correction.reviewer, "rettelse", plan_id, action, None, {"handling": action, "tekst": text})
             entry = {"tiltak": "", "reviewer": correction.reviewer,
                      "at": datetime.now().astimezone().isoformat(timespec="seconds"),
                      "correction": {"action": action, "text": text}}
@@ -760,6 +791,11 @@ class SaveConflict(Refused):
         super().__init__(409, f"{tiltak_id}: {fields} er endret i en annen fane eller av en annen rådgiver siden du "
                               "åpnet siden. Velg hvilken som skal gjelde.")
         self.details = {"conflict": conflicts}  # both values, for the page to offer the choice
+
+
+def _statuses(review: Review) -> dict:
+    """A review's decided statuses by tiltak, for the log of a review file that replaced another."""
+    return {tiltak: decision.status for tiltak, decision in sorted(review.decisions.items()) if decision.status}
 
 
 def decision_values(review: Review, verdict: TiltakVerdict) -> dict:

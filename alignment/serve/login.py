@@ -72,7 +72,7 @@ class LinkKey:
         response.set_cookie(LINK_COOKIE, self.secret, httponly=True, samesite="strict", path="/")
         return response
 
-    def stranger(self, path: str, query: str) -> Refused:
+    def stranger(self, path: str, query: str, method: str = "GET") -> Refused:
         return Refused(403, "Arbeidsbenken åpnes med lenken `alignment serve` skrev ut da den startet (den har en "
                             "nøkkel som bare du har). Åpne den lenken.")
 
@@ -108,10 +108,10 @@ class TeamDoor:
     def arrival(self, scope) -> Response | None:
         return None
 
-    def stranger(self, path: str, query: str) -> Refused | Response:
+    def stranger(self, path: str, query: str, method: str = "GET") -> Refused | Response:
         if path.startswith("/api/"):
             return Refused(401, "Du er ikke logget inn. Logg inn på arbeidsbenken og prøv igjen.")
-        target = path + (f"?{query}" if query else "")
+        target = path + (f"?{query}" if query else "") if method == "GET" else "/"  # a form's page, not its POST
         return RedirectResponse(f"/logg-inn?neste={quote(target, safe='/')}", status_code=303)
 
     def script_token_required(self) -> bool:
@@ -122,7 +122,8 @@ class TeamDoor:
 
     def unsigned(self, value: str) -> str:
         session_id, _, signature = value.rpartition(".")
-        return session_id if session_id and hmac.compare_digest(signature, self._signature(session_id)) else ""
+        expected = self._signature(session_id).encode()
+        return session_id if session_id and hmac.compare_digest(signature.encode("utf-8", "replace"), expected) else ""
 
     def _signature(self, session_id: str) -> str:
         digest = hmac.new(self.secret.encode(), session_id.encode("utf-8", "replace"), hashlib.sha256).digest()

@@ -3,6 +3,8 @@ through OpenID Connect), and the admin's page of users, roles and the audit log.
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import json
 
 import httpx
@@ -15,13 +17,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from ..errors import Refused, UsageError
 from ..render.web import admin_html, login_html
 from ..team.access import ROLE_LABELS
-from ..team.config import district_scope
-from ..team.store import checked_name
+from ..team.config import checked_role, district_scope
+from ..team.store import NAME, checked_name
 from .app import Views, audit_json, _attachment, _content_kind, FORM, _text
 from .login import safe_next
 from .workspace import DISTRICTS
 
 MAX_LOGIN_FIELD = 1000
+MAX_PASSWORD_CHECKS = 2  # Argon2id verifications at once (the machine's cores)
 OIDC_SESSION_COOKIE = "alignment_oidc"  # only the login's state and nonce, for ten minutes
 
 
@@ -29,6 +32,7 @@ class Login(Views):
     def __init__(self, checker, store, team, door) -> None:
         super().__init__(checker, store, team)
         self.door = door
+        self.checking = asyncio.Semaphore(MAX_PASSWORD_CHECKS)
         self.oauth = self._oauth() if team.oidc is not None else None
 
     def middleware(self) -> list[Middleware]:
@@ -47,7 +51,7 @@ class Login(Views):
         oidc = self.team.oidc
         oauth = OAuth()
         oauth.register("oidc", client_id=oidc.client_id, client_secret=oidc.client_secret,
-                       server_metadata_url=f"{oidc.issuer}/.well-known/openid-configuration",
+                       server_metadata_url=f"{oidc.issuer.rstrip('/')}/.well-known/openid-configuration",
                        client_kwargs={"scope": "openid email profile"})
         return oauth
 
@@ -71,17 +75,19 @@ class Login(Views):
         next_path = safe_next(str(form.get("neste") or "/"))
         if not name or not password:
             return self._page(next_path, "Skriv brukernavn og passord.", name, status=401)
-        client = request.client.host if request.client else ""
+        client = client_address(request)
         keys = [f"navn:{name}", f"adresse:{client}"]
-        wait = await run_in_threadpool(self.store.wait_before_login, keys)
+        wait, counted = await run_in_threadpool(self.store.attempt, keys)
         if wait:
             return self._page(next_path, f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", name,
                               status=429)
-        if not await run_in_threadpool(self.store.check_password, name, password):
-            await run_in_threadpool(self.store.record_failure, keys)
-            await run_in_threadpool(self.store.log, name, "innlogging_feilet", "", "", None, {"adresse": client})
+        async with self.checking:  # each check takes 64 MiB and a core's worth of Argon2id: a few at a time
+            right = await run_in_threadpool(self.store.check_password, name, password)
+        if not right:
+            shown = name if NAME.match(name) else ""  # never a password typed in the wrong field
+            await run_in_threadpool(self.store.log, shown, "innlogging_feilet", "", "", None, {"adresse": client})
             return self._page(next_path, "Feil brukernavn eller passord.", name, status=401)
-        await run_in_threadpool(self.store.clear_failures, f"navn:{name}")
+        await run_in_threadpool(self.store.succeeded, counted, f"navn:{name}")
         return await self._signed_in(name, next_path, "lokal", client)
 
     async def _signed_in(self, name: str, next_path: str, how: str, client: str) -> Response:
@@ -135,32 +141,42 @@ class Login(Views):
                 request, claims_options={"iss": {"essential": True, "values": [oidc.issuer]},
                                          "aud": {"essential": True, "values": [oidc.client_id]}})
         except (OAuthError, ValueError, KeyError) as exc:
-            return await self._refused_login(exc)
+            return await self._refused_login(request, exc)
         except httpx.HTTPError as exc:  # the provider went away between the two legs of the login
             raise Refused(502, "Får ikke kontakt med påloggingstjenesten. Prøv igjen om litt, eller logg inn med "
                                "lokal konto.") from exc
         except Exception as exc:
             if type(exc).__module__.startswith(("joserfc", "authlib")):  # a token that does not hold
-                return await self._refused_login(exc)
+                return await self._refused_login(request, exc)
             raise
         claims = token.get("userinfo") or {}
-        name = str(claims.get(oidc.username_claim) or claims.get("email") or "").strip().lower()
         try:
-            name = checked_name(name)
+            name = checked_name(str(claims.get(oidc.username_claim) or ""))
         except UsageError:
             return self._page("/", "Påloggingen ga ikke et brukernavn arbeidsbenken kan bruke. Meld fra til "
                                    "administratoren.", status=403)
+        why = await run_in_threadpool(self.store.bind_subject, name, f"{claims.get('iss')}|{claims.get('sub')}")
+        if why:
+            await run_in_threadpool(self.store.log, name, "innlogging_feilet", "", "", None,
+                                    {"via": "oidc", "grunn": why})
+            return self._page("/", f"Brukernavnet «{name}» kan ikke brukes med denne påloggingen ({why}). Meld fra "
+                                   "til administratoren.", status=403)
         groups = claims.get(oidc.groups_claim) or []
         groups = {str(g) for g in groups} if isinstance(groups, list) else {str(groups)}
         wanted = {(role, scope) for group, role, scope in oidc.groups if group in groups}
         await run_in_threadpool(self.store.sync_assignments, name, wanted, "oidc")
-        client = request.client.host if request.client else ""
-        return await self._signed_in(name, next_path, "oidc", client)
+        return await self._signed_in(name, next_path, "oidc", client_address(request))
 
-    async def _refused_login(self, exc: Exception) -> Response:
+    async def _refused_login(self, request: Request, exc: Exception) -> Response:
+        """A token that does not hold: logged, and counted like a wrong password from the address (so a flood of
+        made-up answers is slowed down, and fills neither the log nor the disk)."""
+        client = client_address(request)
+        wait, _ = await run_in_threadpool(self.store.attempt, [f"adresse:{client}"])
+        if wait:
+            return self._page("/", f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", status=429)
         reason = getattr(exc, "error", "") or type(exc).__name__
         await run_in_threadpool(self.store.log, "", "innlogging_feilet", "", "", None,
-                                {"via": "oidc", "grunn": str(reason)[:200]})
+                                {"via": "oidc", "grunn": str(reason)[:200], "adresse": client})
         return self._page("/", "Påloggingen kunne ikke bekreftes (den er utløpt, brukt før eller ikke ment for "
                                "denne tjenesten). Prøv å logge inn på nytt.", status=400)
 
@@ -182,8 +198,6 @@ class Admin(Views):
         role, scope = str(form.get("rolle") or ""), district_scope(str(form.get("bydel") or "*"))
         actor = self.principal(request).name
         if action == "gi":
-            if role == "bydel" and scope == "*":
-                raise Refused(422, "Velg bydelen for rollen bydel.")
             await run_in_threadpool(self.store.assign, user, role, scope, actor)
         elif action == "fjern":
             if role == "admin" and checked_name(user) == actor:
@@ -199,9 +213,7 @@ class Admin(Views):
         form = await self.checked_form(request, max_files=0, max_fields=7)
         user, display = str(form.get("bruker") or ""), _text(str(form.get("visningsnavn") or ""), "navnet")
         password = _text(str(form.get("passord") or ""), "passordet")[:MAX_LOGIN_FIELD]
-        role, scope = str(form.get("rolle") or ""), district_scope(str(form.get("bydel") or "*"))
-        if role == "bydel" and scope == "*":
-            raise Refused(422, "Velg bydelen for rollen bydel.")
+        role, scope = checked_role(str(form.get("rolle") or ""), district_scope(str(form.get("bydel") or "*")))
         actor = self.principal(request).name
         await run_in_threadpool(self.store.add_user, user, password, display, actor)
         await run_in_threadpool(self.store.assign, user, role, scope, actor)
@@ -220,3 +232,13 @@ class Admin(Views):
         entries = await run_in_threadpool(self.store.audit, None, int(since) if since.isdigit() else 0)
         return JSONResponse([audit_json(e) for e in entries])
 
+
+def client_address(request: Request) -> str:
+    """Who a login try comes from, for counting failures: the address (the proxy's word, if it is trusted), an
+    IPv6 address by its /64 (one host commonly holds a whole /64)."""
+    host = request.client.host if request.client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return str(ipaddress.ip_network(f"{host}/64", strict=False)) if address.version == 6 else host

@@ -32,6 +32,8 @@ import itertools
 import json
 import os
 import re
+import shutil
+import tempfile
 import threading
 import unicodedata
 from dataclasses import asdict
@@ -153,6 +155,8 @@ class Workspace:
             raise TooManyDrafts(f"Planen «{plan.district}» har så mange kommentarer som arbeidsbenken tar vare på.")
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
 
     def comments(self, plan: WorkspacePlan) -> list[dict]:
         path = self.folder(plan.id) / COMMENTS_FILE
@@ -174,8 +178,8 @@ class Workspace:
         """The assessments published to the district, oldest first."""
         folder = self.folder(plan.id) / PUBLISHED
         found = []
-        for meta in sorted(folder.glob(f"*/{PUBLICATION_FILE}"), key=lambda p: int(p.parent.name)
-                           if p.parent.name.isdigit() else 0):
+        for meta in sorted((p for p in folder.glob(f"*/{PUBLICATION_FILE}") if p.parent.name.isdigit()),
+                           key=lambda p: int(p.parent.name)):
             try:
                 raw = json.loads(read_regular_file(meta, MAX_PLAN_FILE_BYTES))
                 found.append(Publication(**{**raw, "files": tuple(raw["files"])}))
@@ -190,15 +194,28 @@ class Workspace:
                 return self.folder(plan.id) / PUBLISHED / str(number) / name
         return None
 
-    def store_publication(self, plan: WorkspacePlan, publication: Publication, files: dict[str, str | bytes]) -> None:
-        """Write a published version whole (hold the lock): its files, then the record that lists them, last,
-        so a version is only ever seen complete. It is never written again."""
-        folder = self.folder(plan.id) / PUBLISHED / str(publication.number)
-        folder.mkdir(parents=True, exist_ok=False)
-        write_files({folder / name: content for name, content in files.items()})
-        meta = json.dumps({**asdict(publication), "files": list(publication.files)}, ensure_ascii=False, indent=2)
-        if not write_once(folder / PUBLICATION_FILE, meta + "\n"):
-            raise FileExistsError(folder / PUBLICATION_FILE)
+    def next_publication(self, plan: WorkspacePlan) -> int:
+        """The number the next published version gets: after every folder there is, readable or not."""
+        folder = self.folder(plan.id) / PUBLISHED
+        numbers = [int(p.name) for p in folder.iterdir() if p.name.isdigit()] if folder.is_dir() else []
+        return max(numbers, default=0) + 1
+
+    def store_publication(self, plan: WorkspacePlan, publication: Publication, files: dict[str, str | bytes]) -> Path:
+        """Write a published version whole (hold the lock): into a new folder beside, then renamed into place, so
+        a version is only ever seen complete, and a crash leaves nothing under a number. Never written again."""
+        published = self.folder(plan.id) / PUBLISHED
+        published.mkdir(exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".ny-", dir=published))
+        try:
+            write_files({staging / name: content for name, content in files.items()})
+            meta = json.dumps({**asdict(publication), "files": list(publication.files)}, ensure_ascii=False, indent=2)
+            write_files({staging / PUBLICATION_FILE: meta + "\n"})
+            target = published / str(publication.number)
+            os.rename(staging, target)  # refused if the number is taken: a version is never replaced
+            return target
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
     def version_path(self, plan: WorkspacePlan, version: PlanVersion) -> Path:
         return self.folder(plan.id) / version.file
@@ -323,7 +340,10 @@ class Workspace:
                           and re.match(r"\d+-", p.name)]
         for path in leftovers:
             path.unlink(missing_ok=True)
-        return leftovers
+        staged = list((folder / PUBLISHED).glob(".ny-*")) if (folder / PUBLISHED).is_dir() else []
+        for path in staged:  # a publication a crash left half-written: it was never renamed into place
+            shutil.rmtree(path, ignore_errors=True)
+        return leftovers + staged
 
     def _write_plan(self, plan: WorkspacePlan) -> None:
         data = {"id": plan.id, "district": plan.district, "versions": [asdict(v) for v in plan.versions]}

@@ -118,16 +118,24 @@ def parse_role(value: str) -> tuple[str, str]:
     """'rådgiver' → ('rådgiver', '*'); 'bydel:Bydel Frogner' → ('bydel', 'bydel-frogner'); a UsageError else."""
     role, _, district = value.partition(":")
     role = role.strip().lower().replace("radgiver", "rådgiver")
+    return checked_role(role, district_scope(district) if district.strip() else ALL_DISTRICTS)
+
+
+def checked_role(role: str, scope: str) -> tuple[str, str]:
+    """A role and scope the role table may hold: a known role; a district user's scope one of Oslo's districts."""
     if role not in ROLES:
         raise UsageError(f"Ukjent rolle «{role}». Rollene er {', '.join(ROLES)}.")
-    if role == "bydel" and not district.strip():
+    if role == "bydel" and scope == ALL_DISTRICTS:
         raise UsageError("Rollen bydel gjelder én bydel: skriv den, f.eks. bydel:Bydel Frogner (eller --district).")
-    return role, district_scope(district) if district.strip() else ALL_DISTRICTS
+    if scope != ALL_DISTRICTS and scope not in DISTRICT_SCOPES:
+        raise UsageError(f"Ukjent bydel «{scope}». Bydelene er {', '.join(DISTRICTS)}.")
+    return role, scope
 
 
 def district_scope(district: str) -> str:
     """A district as a scope: its plan id ('Bydel Frogner', 'Frogner' and 'bydel-frogner' → 'bydel-frogner';
-    '*' and 'alle' → every district)."""
+    '*' and 'alle' → every district). A name that is none of Oslo's districts stays as it is (and is refused by
+    `checked_role`)."""
     if district.strip() in ("*", "alle"):
         return ALL_DISTRICTS
     slug = plan_id(district)
@@ -135,6 +143,9 @@ def district_scope(district: str) -> str:
         if slug in (plan_id(name), plan_id(f"Bydel {name}")):
             return plan_id(f"Bydel {name}")
     return slug
+
+
+DISTRICT_SCOPES = frozenset(plan_id(f"Bydel {name}") for name in DISTRICTS)
 
 
 def _read_toml(path: Path) -> dict:
@@ -201,7 +212,7 @@ def _oidc(raw, base: Path, path: Path, environ) -> OidcConfig | None:
         return None
     if not isinstance(raw, dict) or set(raw) - OIDC_KEYS:
         raise UsageError(f"{path}: [oidc] kjenner bare {', '.join(sorted(OIDC_KEYS))}.")
-    issuer, client_id = _text(raw, "issuer", path).rstrip("/"), _text(raw, "client_id", path)
+    issuer, client_id = _text(raw, "issuer", path), _text(raw, "client_id", path)  # as the tokens say it
     secret = environ.get("ALIGNMENT_OIDC_CLIENT_SECRET") or _secret(raw, "client_secret", base, path)
     if not issuer or not client_id or not secret:
         raise UsageError(f"{path}: [oidc] trenger issuer, client_id og client_secret (eller client_secret_file, "

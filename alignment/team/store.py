@@ -25,7 +25,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..errors import AlignmentError, UsageError, os_reason
-from ..records import ALL_DISTRICTS, ROLES, AuditEntry, Principal, RoleAssignment
+from .config import checked_role
+from ..records import AuditEntry, Principal, RoleAssignment
 
 MIGRATIONS = (
     """
@@ -41,6 +42,11 @@ MIGRATIONS = (
                         plan TEXT NOT NULL, target TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,
                         previous TEXT NOT NULL, hash TEXT NOT NULL);
     CREATE INDEX audit_by_plan ON audit (plan, n);
+    """,
+    # 2: who logged in through the identity provider under a name (its issuer and subject), so a name is never
+    # taken over by another of the provider's accounts
+    """
+    CREATE TABLE oidc_subjects (name TEXT PRIMARY KEY, subject TEXT NOT NULL UNIQUE, first_seen TEXT NOT NULL);
     """,
 )
 NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
@@ -94,9 +100,12 @@ class TeamStore:
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield connection
             connection.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
                 connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: teamdatabasen svarer ikke ({exc}). Prøv igjen om litt; meld fra til "
+                                 "administratoren om det varer.") from exc
             raise
         finally:
             connection.close()
@@ -183,15 +192,12 @@ class TeamStore:
 
     def assign(self, principal: str, role: str, scope: str, actor: str = "", source: str = "lokal") -> bool:
         principal = checked_name(principal)
-        if role not in ROLES:
-            raise UsageError(f"Ukjent rolle «{role}». Rollene er {', '.join(ROLES)}.")
-        if role == "bydel" and scope == ALL_DISTRICTS:
-            raise UsageError("Rollen bydel gjelder én bydel, ikke alle.")
+        role, scope = checked_role(role, scope)
         with self._db(write=True) as db:
             added = db.execute("INSERT OR IGNORE INTO assignments (principal, role, scope, source) VALUES (?, ?, ?, ?)",
                                (principal, role, scope, source)).rowcount
             if added:
-                self._append(db, actor or principal, "rolle_gitt", scope, principal, None,
+                self._append(db, actor or principal, "rolle_gitt", "", principal, None,
                              _row(RoleAssignment(principal, role, scope, source)))
         return bool(added)
 
@@ -201,24 +207,41 @@ class TeamStore:
             removed = db.execute("DELETE FROM assignments WHERE principal = ? AND role = ? AND scope = ?",
                                  (principal, role, scope)).rowcount
             if removed:
-                self._append(db, actor or principal, "rolle_fjernet", scope, principal,
+                self._append(db, actor or principal, "rolle_fjernet", "", principal,
                              {"rolle": role, "omfang": scope}, None)
         return bool(removed)
 
     def sync_assignments(self, principal: str, wanted: set[tuple[str, str]], source: str) -> None:
         """Make `principal`'s assignments from `source` exactly `wanted` ((role, scope) pairs), logging each change:
         the identity provider's groups, read at each login, replace what the previous login gave."""
+        wanted = {checked_role(role, scope) for role, scope in wanted}
         with self._db(write=True) as db:
             have = {(a.role, a.scope) for a in self._assignments(db, principal) if a.source == source}
             for role, scope in sorted(have - wanted):
                 db.execute("DELETE FROM assignments WHERE principal = ? AND role = ? AND scope = ? AND source = ?",
                            (principal, role, scope, source))
-                self._append(db, source, "rolle_fjernet", scope, principal, {"rolle": role, "omfang": scope}, None)
+                self._append(db, source, "rolle_fjernet", "", principal, {"rolle": role, "omfang": scope}, None)
             for role, scope in sorted(wanted - have):
-                db.execute("INSERT OR IGNORE INTO assignments (principal, role, scope, source) VALUES (?, ?, ?, ?)",
-                           (principal, role, scope, source))
-                self._append(db, source, "rolle_gitt", scope, principal, None,
-                             _row(RoleAssignment(principal, role, scope, source)))
+                if db.execute("INSERT OR IGNORE INTO assignments (principal, role, scope, source) VALUES (?, ?, ?, ?)",
+                              (principal, role, scope, source)).rowcount:  # not when an admin gave it already
+                    self._append(db, source, "rolle_gitt", "", principal, None,
+                                 _row(RoleAssignment(principal, role, scope, source)))
+
+    def bind_subject(self, name: str, subject: str) -> str:
+        """Tie `name` to the identity provider's account (`issuer|sub`) at its first login; "" when it is that
+        account's, else why not: the name is a local account with a password, or another account's already."""
+        with self._db(write=True) as db:
+            row = db.execute("SELECT password FROM users WHERE name = ?", (name,)).fetchone()
+            if row is not None and row[0] is not None:
+                return "lokal konto"
+            bound = db.execute("SELECT subject FROM oidc_subjects WHERE name = ?", (name,)).fetchone()
+            if bound is not None:
+                return "" if bound[0] == subject else "en annen konto hos påloggingstjenesten"
+            if db.execute("SELECT 1 FROM oidc_subjects WHERE subject = ?", (subject,)).fetchone():
+                return "kontoen er knyttet til et annet brukernavn"
+            db.execute("INSERT INTO oidc_subjects (name, subject, first_seen) VALUES (?, ?, ?)",
+                       (name, subject, utc_now()))
+            return ""
 
     def assignments(self, principal: str) -> tuple[RoleAssignment, ...]:
         with self._db() as db:
@@ -258,31 +281,33 @@ class TeamStore:
 
     # --- failed logins -----------------------------------------------------------------------------
 
-    def wait_before_login(self, keys: list[str]) -> int:
-        """Seconds to wait before another try may be checked: none for the first wrong ones in the window
-        (FREE_FAILURES for a name, FREE_FAILURES_PER_ADDRESS for an address), then twice as long after each (up
-        to MAX_WAIT_SECONDS)."""
+    def attempt(self, keys: list[str]) -> tuple[int, list[int]]:
+        """Begin a login try: the seconds it must wait first (none for the first wrong ones in the window,
+        FREE_FAILURES for a name and FREE_FAILURES_PER_ADDRESS for an address, then twice as long after each, up
+        to MAX_WAIT_SECONDS), or, when it need not, the failures it is counted as until it succeeds (`succeeded`).
+
+        Counting a try before it is checked, in the same transaction as the wait is read, means a burst of tries
+        at once is slowed down like tries one after another."""
         now = time.time()
         longest = 0.0
-        with self._db() as db:
+        with self._db(write=True) as db:
+            db.execute("DELETE FROM failures WHERE at < ?", (now - FAILURE_WINDOW_SECONDS,))
             for key in keys:
                 free = FREE_FAILURES_PER_ADDRESS if key.startswith("adresse:") else FREE_FAILURES
-                times = [row[0] for row in db.execute("SELECT at FROM failures WHERE key = ? AND at > ? ORDER BY at",
-                                                      (key, now - FAILURE_WINDOW_SECONDS))]
+                times = [row[0] for row in db.execute("SELECT at FROM failures WHERE key = ? ORDER BY at", (key,))]
                 if len(times) >= free:
                     wait = min(2 ** (len(times) - free + 1), MAX_WAIT_SECONDS)
                     longest = max(longest, times[-1] + wait - now)
-        return max(0, int(longest + 0.999))
+            if longest > 0:
+                return int(longest + 0.999), []
+            return 0, [db.execute("INSERT INTO failures (key, at) VALUES (?, ?)", (key, now)).lastrowid
+                       for key in keys]
 
-    def record_failure(self, keys: list[str]) -> None:
-        now = time.time()
+    def succeeded(self, counted: list[int], name_key: str) -> None:
+        """A login that held: its try is not a failure, and the name's earlier failures are forgotten."""
         with self._db(write=True) as db:
-            db.execute("DELETE FROM failures WHERE at < ?", (now - FAILURE_WINDOW_SECONDS,))
-            db.executemany("INSERT INTO failures (key, at) VALUES (?, ?)", [(key, now) for key in keys])
-
-    def clear_failures(self, key: str) -> None:
-        with self._db(write=True) as db:
-            db.execute("DELETE FROM failures WHERE key = ?", (key,))
+            db.executemany("DELETE FROM failures WHERE rowid = ?", [(n,) for n in counted])
+            db.execute("DELETE FROM failures WHERE key = ?", (name_key,))
 
     # --- the audit log -----------------------------------------------------------------------------
 

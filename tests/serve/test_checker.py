@@ -168,8 +168,8 @@ def test_the_queue_serves_uploaders_in_turn():
     taken = [queue.get() for _ in range(7)]
     assert taken == ["frogner-0", "alna-0", "innlasting", "frogner-1", "alna-1", "frogner-2", "frogner-3"]
     queue.put("frogner", "sjekk")
-    queue.put("", "stopp", first=True)
-    assert queue.get() == "stopp"
+    queue.close()
+    assert [queue.get(), queue.get()] == ["sjekk", ("stop", None)]  # what was queued is checked before stopping
 
 
 def test_one_uploader_cannot_fill_the_queue(small_model, tmp_path):

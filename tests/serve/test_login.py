@@ -152,3 +152,12 @@ def test_a_provider_that_cannot_be_reached_is_one_line(small_model, tmp_path):
                         follow_redirects=False)
     answer = client.get("/auth/oidc")
     assert answer.status_code == 502 and "påloggingstjenesten" in answer.text
+
+
+def test_a_provider_account_cannot_take_over_a_local_accounts_name(small_model, tmp_path):
+    with team_server(small_model, tmp_path) as (app, client, _):
+        app.state.store.add_user("kari@oslo.kommune.no", "et-langt-passord")
+        app.state.store.assign("kari@oslo.kommune.no", "admin", "*")
+        answer, _ = sign_in(client, "kari")
+        assert answer.status_code == 403 and "lokal konto" in answer.text
+        assert client.get("/api/plans").status_code == 401

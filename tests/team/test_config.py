@@ -35,7 +35,7 @@ client_secret = "oidc-hemmelighet"
     assert config.public_url == "https://rusplan.example.no" and config.https and config.public_host == "rusplan.example.no"
     assert config.workspace == (tmp_path / "data").resolve() and config.secret == "h" * 48
     assert config.database == config.workspace / ".team" / "team.sqlite3" and config.session_hours == 8
-    assert config.oidc.issuer == "https://login.example.no/tenant/v2.0"
+    assert config.oidc.issuer == "https://login.example.no/tenant/v2.0/"  # as the provider's tokens say it
     assert config.oidc.groups == (("g-frogner", "bydel", "bydel-frogner"), ("g-korus", "rådgiver", "*"))
 
 
@@ -62,5 +62,6 @@ def test_roles_and_districts_are_read_as_people_write_them():
     assert parse_role("bydel:Frogner") == ("bydel", "bydel-frogner")
     assert district_scope("Bydel Søndre Nordstrand") == district_scope("søndre nordstrand") == "bydel-sondre-nordstrand"
     assert district_scope("alle") == "*"
-    with pytest.raises(UsageError):
-        parse_role("bydel")
+    for wrong in ("bydel", "bydel:*", "bydel:alle", "bydel:Frognerr", "rådgiver:Bydel Atlantis"):
+        with pytest.raises(UsageError):
+            parse_role(wrong)

@@ -32,17 +32,27 @@ def test_a_new_password_ends_the_users_sessions(store):
     assert store.principal(session) is None
 
 
-def test_failed_logins_wait_longer_each_time(store):
+def test_failed_logins_wait_longer_each_time_and_a_burst_counts_like_a_row(store):
+    keys = ["navn:kari", "adresse:10.0.0.1"]
+    for _ in range(FREE_FAILURES):  # tries counted before they are checked (as a burst at once would be)
+        assert store.attempt(keys)[0] == 0
+    first, counted = store.attempt(keys)
+    assert first > 0 and counted == []
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE failures SET at = at - 3")  # the wait has passed
+    assert store.attempt(keys)[0] == 0
+    assert store.attempt(keys)[0] > first
+
+
+def test_a_login_that_holds_is_not_a_failure(store):
     keys = ["navn:kari", "adresse:10.0.0.1"]
     for _ in range(FREE_FAILURES - 1):
-        store.record_failure(keys)
-    assert store.wait_before_login(keys) == 0
-    store.record_failure(keys)
-    first = store.wait_before_login(keys)
-    store.record_failure(keys)
-    assert 0 < first < store.wait_before_login(keys)
-    store.clear_failures("navn:kari")
-    assert store.wait_before_login(["navn:kari"]) == 0
+        store.attempt(keys)
+    _, counted = store.attempt(keys)
+    store.succeeded(counted, "navn:kari")
+    assert store.attempt(["navn:kari"])[0] == 0
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT count(*) FROM failures WHERE key = 'adresse:10.0.0.1'").fetchone()[0] == 4
 
 
 def test_the_providers_groups_replace_what_the_last_login_gave_and_leave_local_roles(store):
@@ -51,8 +61,10 @@ def test_the_providers_groups_replace_what_the_last_login_gave_and_leave_local_r
     store.sync_assignments("kari", {("bydel", "bydel-alna")}, "oidc")
     assert [(a.role, a.scope, a.source) for a in store.assignments("kari")] == [
         ("admin", "*", "lokal"), ("bydel", "bydel-alna", "oidc")]
-    assert [(e.actor, e.action) for e in store.audit()] == [("kari", "rolle_gitt"), ("oidc", "rolle_gitt"),
-                                                            ("oidc", "rolle_fjernet"), ("oidc", "rolle_gitt")]
+    assert [(e.actor, e.action, e.plan) for e in store.audit()] == [
+        ("kari", "rolle_gitt", ""), ("oidc", "rolle_gitt", ""), ("oidc", "rolle_fjernet", ""), ("oidc", "rolle_gitt", "")]
+    store.sync_assignments("kari", {("admin", "*"), ("bydel", "bydel-alna")}, "oidc")  # admin: given locally already
+    assert len(store.audit()) == 4
     assert store.verify_audit()[1] == ""
 
 
@@ -64,5 +76,21 @@ def test_a_database_from_a_newer_version_is_refused(store):
 
 
 def test_migrations_are_numbered_and_run_once(store):
-    assert store.schema_version == 1
-    assert TeamStore(store.path).schema_version == 1
+    assert store.schema_version == 2
+    assert TeamStore(store.path).schema_version == 2
+
+
+def test_a_name_is_bound_to_the_first_provider_account_that_logs_in_with_it(store):
+    store.add_user("lokal", "et-langt-passord")
+    store.add_user("fra-oidc", None)
+    assert store.bind_subject("lokal", "https://idp|1") == "lokal konto"
+    assert store.bind_subject("fra-oidc", "https://idp|2") == ""
+    assert store.bind_subject("fra-oidc", "https://idp|2") == ""
+    assert store.bind_subject("fra-oidc", "https://idp|3") != ""
+    assert store.bind_subject("annen", "https://idp|2") != ""
+
+
+def test_a_locked_or_broken_database_is_one_line(store, tmp_path):
+    store.path.write_bytes(b"ikke en database" * 100)
+    with pytest.raises(StoreError, match="teamdatabasen svarer ikke|kan ikke bruke databasen"):
+        store.users()

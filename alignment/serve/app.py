@@ -519,10 +519,12 @@ class Views:
 
 
 def visible(view: PlanView, principal: Principal) -> PlanView:
-    """A plan as someone who may not see the advisors' unpublished decisions sees it: the machine's result only."""
+    """A plan as someone who may not see the advisors' unpublished work sees it: the machine's result only, without
+    the advisors' decisions and without their corrections of what the plan's measures are."""
     if may(principal, "se_vurdering", view.plan.id) or view.machine is None:
         return view
-    return replace(view, analysis=view.machine, review=None)
+    machine = view.pure or view.machine
+    return replace(view, machine=machine, analysis=machine, review=None)
 
 
 def own_district(scope: str) -> str:

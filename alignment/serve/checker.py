@@ -134,6 +134,7 @@ class PlanState:
     machine: Analysis | None = None
     review: Review | None = None
     review_stamp: tuple = ()  # (mtime_ns, size) of the review file when read
+    pure: Analysis | None = None  # the machine's result without the advisors' corrections (a team server's districts)
     revision: int = 0
     changes: dict = field(default_factory=dict)  # tiltak id -> revision of its last save
 
@@ -152,6 +153,7 @@ class PlanView:
     machine: Analysis | None = None  # the latest draft's analysis, as the machine made it
     analysis: Analysis | None = None  # the same with the review applied
     review: Review | None = None
+    pure: Analysis | None = None  # the machine's own, without the advisors' corrections of the reading
 
     @property
     def reviewed(self) -> int:
@@ -170,8 +172,9 @@ def read_upload(name: str, data: bytes, district: str, ocr: bool) -> Upload:
 class Checker:
     def __init__(self, workspace: Workspace, model: str | None = None, backend: str | None = None,
                  audit=None) -> None:
-        """`audit(actor, action, plan, target, before, after)`, when given (a team server), records each decision
-        before it is saved; a failure to record it refuses the save."""
+        """`audit(actor, action, plan, target, before, after)`, when given (a team server), records each change
+        before it is made; a failure to record it refuses the change. A team server also keeps each plan's result
+        as the machine made it, without the advisors' corrections of the reading, for its district's users."""
         self.workspace = workspace
         self.audit = audit
         self.reference = load_reference()
@@ -303,7 +306,7 @@ class Checker:
             with self.workspace.lock(plan.id):
                 review = self.current_review(plan, state.machine)
             return PlanView(plan, state.check, state.revision, state.machine, apply_review(state.machine, review),
-                            review)
+                            review, state.pure)
         except PlanRemoved:
             raise
         except Exception as error:  # this plan's files are broken: show it with why, never fail the page
@@ -667,12 +670,14 @@ class Checker:
             live.changes.update({t: (live.revision, tab) for t, tab in changed.items()})
             return live.revision
 
-    def _set(self, plan_id: str, check: CheckState, machine: Analysis | None = None) -> None:
+    def _set(self, plan_id: str, check: CheckState, machine: Analysis | None = None,
+             pure: Analysis | None = None) -> None:
         with self._states_lock:
             current = self._states.get(plan_id) or PlanState(check)
             current.check = check
             if machine is not None:
                 current.machine, current.review, current.review_stamp = machine, None, ()
+                current.pure = pure or machine
             self._states[plan_id] = current
 
     def matcher(self) -> Matcher:
@@ -710,11 +715,14 @@ class Checker:
             self._set(plan_id, CheckState(RUNNING, CHECK_STAGES[3], done, total))
 
         self._set(plan_id, CheckState(RUNNING, CHECK_STAGES[3], 0, len(measures)))
-        measures = apply_corrections(document, measures, *self._stored_corrections(plan_id))
+        corrected = apply_corrections(document, measures, *self._stored_corrections(plan_id))
         with self._matching:
-            analysis = analyze(document, measures, self.matcher(), self.reference, self.checklist, progress=encoded)
+            analysis = analyze(document, corrected, self.matcher(), self.reference, self.checklist, progress=encoded)
+            pure = analysis
+            if self.audit is not None and corrected != measures:  # unpublished work a district must not see
+                pure = analyze(document, measures, self.matcher(), self.reference, self.checklist)
         self._set(plan_id, CheckState(RUNNING, CHECK_STAGES[4]))
-        return analysis
+        return analysis, pure
 
     def _check(self, upload: Upload) -> None:
         document, measures, text_layer = upload.document, upload.measures, None
@@ -723,7 +731,7 @@ class Checker:
             document, text_layer = read_scan(upload.data, upload.name, upload.name)
             measures = extract_measures(document)
         self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[2]))
-        analysis = self._analyze(upload.plan_id, document, measures)
+        analysis, pure = self._analyze(upload.plan_id, document, measures)
         self._set(upload.plan_id, CheckState(RUNNING, CHECK_STAGES[5]))
         uploaded = datetime.now().astimezone().replace(microsecond=0).isoformat()
         with self.workspace.lock(upload.plan_id, create=True):
@@ -734,7 +742,7 @@ class Checker:
                 self.workspace.store_version(plan, version, upload.data, analysis_json_text(stored), text_layer)
             except OutputError as error:
                 raise storage_refusal(error.__cause__ or error, "lagre utkastet") from error
-        self._set(plan.id, CheckState(DONE), stored)
+        self._set(plan.id, CheckState(DONE), stored, self._as_stored(plan, pure))
 
     def _reload(self, plan: WorkspacePlan) -> None:
         """A scan is read from the OCR'd copy kept beside it (drafts stored before there were copies are OCR'd)."""
@@ -744,8 +752,8 @@ class Checker:
             document = parse_document(copy.read_bytes(), path.name, str(path))
         else:
             document = parse_document(path.read_bytes(), path.name, str(path), ocr=plan.latest.ocr)
-        analysis = self._analyze(plan.id, document, extract_measures(document))
-        self._set(plan.id, CheckState(DONE), self._as_stored(plan, analysis))
+        analysis, pure = self._analyze(plan.id, document, extract_measures(document))
+        self._set(plan.id, CheckState(DONE), self._as_stored(plan, analysis), self._as_stored(plan, pure))
 
     def _as_stored(self, plan: WorkspacePlan, analysis: Analysis) -> Analysis:
         """The analysis as of the draft's file in the workspace, under the plan's district name."""

@@ -230,6 +230,25 @@ def test_decisions_are_recorded_as_the_logged_in_advisor_whatever_the_page_says(
     assert "Planens logg" in page and "noen andre" not in page
 
 
+def test_an_advisors_unpublished_correction_of_the_reading_is_not_shown_to_the_district(team):
+    kari, frogner, token = team["clients"]["kari"], team["clients"]["frogner"], team["tokens"]["kari"]
+    passage = "Bydelsutvalget har pekt på behov for økt"
+    added = kari.post(f"/api/plans/{A}/corrections", json={"action": "add", "text": passage},
+                      headers={"x-alignment-token": token})
+    assert added.status_code == 200, added.text
+    try:
+        ours = kari.get(f"/api/plans/{A}").json()["report"]
+        theirs = frogner.get(f"/api/plans/{A}").json()["report"]
+        assert any(passage in m["text"] for m in ours["measures"])
+        assert not any(passage in m["text"] for m in theirs["measures"])
+        downloaded = frogner.get(f"/planer/{A}/rapport.json").json()
+        assert not any(passage in m["text"] for m in downloaded["measures"])
+        assert len(theirs["measures"]) == len(ours["measures"]) - 1
+    finally:
+        kari.post(f"/api/plans/{A}/corrections", json={"action": "undo", "text": passage},
+                  headers={"x-alignment-token": token})
+
+
 def test_a_district_user_uploads_only_their_own_districts_drafts(team):
     frogner, token = team["clients"]["frogner"], team["tokens"]["frogner"]
     text = FROGNER.read_bytes()

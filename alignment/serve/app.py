@@ -54,7 +54,7 @@ from ..render.spreadsheet import comparison_csv, comparison_xlsx
 from ..render.web import card_html, district_html, overview_html, plan_html, text_html
 from ..resources import package_path
 from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES
-from .checker import (DECISION_FIELDS, DONE, MAX_PARSING, Checker, PlanView, Upload, read_upload,
+from .checker import (DECISION_FIELDS, DONE, FAILED, MAX_PARSING, Checker, PlanView, Upload, read_upload,
                       storage_refusal, valid_text)
 from ..team.access import may, scopes
 from .login import LinkKey, TeamDoor, same_secret
@@ -524,7 +524,8 @@ def visible(view: PlanView, principal: Principal) -> PlanView:
     if may(principal, "se_vurdering", view.plan.id) or view.machine is None:
         return view
     machine = view.pure or view.machine
-    return replace(view, machine=machine, analysis=machine, review=None)
+    check = CheckState(DONE) if view.check.state == FAILED else view.check  # the review file's trouble is KoRus's
+    return replace(view, check=check, machine=machine, analysis=machine, review=None)
 
 
 def own_district(scope: str) -> str:

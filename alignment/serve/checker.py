@@ -312,7 +312,8 @@ class Checker:
         except Exception as error:  # this plan's files are broken: show it with why, never fail the page
             if not isinstance(error, (AlignmentError, OSError)):
                 log.exception("showing %s failed", plan.id)
-            return PlanView(plan, CheckState(FAILED, error=plan_error(error)), state.revision, state.machine)
+            return PlanView(plan, CheckState(FAILED, error=plan_error(error)), state.revision, state.machine,
+                            pure=state.pure)
 
     def views(self) -> list[PlanView]:
         """Every plan in the workspace; one whose files are broken is listed with its error, never left out."""

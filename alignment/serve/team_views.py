@@ -88,6 +88,8 @@ class Login(Views):
             await run_in_threadpool(self.store.log, shown, "innlogging_feilet", "", "", None, {"adresse": client})
             return self._page(next_path, "Feil brukernavn eller passord.", name, status=401)
         await run_in_threadpool(self.store.succeeded, counted, f"navn:{name}")
+        if self.principal(request) is not None:  # a new login ends the session this browser had
+            await run_in_threadpool(self.store.end_session, self.principal(request).session)
         return await self._signed_in(name, next_path, "lokal", client)
 
     async def _signed_in(self, name: str, next_path: str, how: str, client: str) -> Response:

@@ -408,7 +408,7 @@ def _team_store(config: Path | None, workspace: Path | None):
     from .team.config import config_for_workspace, load_config
     from .team.store import TeamStore
 
-    team = load_config(config, workspace=workspace) if config is not None else config_for_workspace(
+    team = load_config(config, workspace=workspace, with_secrets=False) if config is not None else config_for_workspace(
         workspace or Path("arbeidsmappe"))
     try:
         actor = f"kommandolinje:{getpass.getuser()}"
@@ -580,7 +580,7 @@ def backup(destination: Path, config: Path | None, workspace: Path | None) -> No
     from .team.backup import backup as make_backup
     from .team.config import config_for_workspace, load_config
 
-    team = load_config(config, workspace=workspace) if config is not None else config_for_workspace(
+    team = load_config(config, workspace=workspace, with_secrets=False) if config is not None else config_for_workspace(
         workspace or Path("arbeidsmappe"))
     manifest = make_backup(team.workspace, destination, team.database)
     click.echo(f"Sikkerhetskopien er i {destination}: {len(manifest['planer'])} planer"

@@ -74,9 +74,12 @@ class TeamConfig:
         return urlsplit(self.public_url).hostname or ""
 
 
-def load_config(path: Path, environ: dict | None = None, workspace: Path | None = None) -> TeamConfig:
+def load_config(path: Path, environ: dict | None = None, workspace: Path | None = None,
+                with_secrets: bool = True) -> TeamConfig:
     """The configuration in `path`, with secrets from `environ` where the file names none; a UsageError that
-    says what to fix when anything is wrong."""
+    says what to fix when anything is wrong. The admin's commands (`users`, `audit`, `backup`) read it without
+    its secrets (`with_secrets=False`): a secret handed to the service alone (systemd's credentials) is not
+    theirs to read."""
     environ = os.environ if environ is None else environ
     raw = _read_toml(path)
     server = _table(raw, "server", path)
@@ -90,7 +93,7 @@ def load_config(path: Path, environ: dict | None = None, workspace: Path | None 
     if public_url and urlsplit(public_url).scheme not in ("http", "https") or public_url and not urlsplit(
             public_url).hostname:
         raise UsageError(f"{path}: public_url «{public_url}» må være en full adresse, f.eks. https://rusplan.example.no.")
-    secret = environ.get("ALIGNMENT_SECRET") or _secret(server, "secret", base, path)
+    secret = (environ.get("ALIGNMENT_SECRET") or _secret(server, "secret", base, path)) if with_secrets else ""
     if secret and len(secret) < MIN_SECRET_CHARS:
         raise UsageError(f"{path}: hemmeligheten er for kort (minst {MIN_SECRET_CHARS} tegn). Lag en med: "
                          "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
@@ -106,7 +109,7 @@ def load_config(path: Path, environ: dict | None = None, workspace: Path | None 
     return TeamConfig(workspace=folder, public_url=public_url.rstrip("/"), secret=secret,
                       trusted_proxies=tuple(proxies), session_hours=float(hours),
                       host=_text(server, "host", path) or "127.0.0.1", port=port,
-                      oidc=_oidc(raw.get("oidc"), base, path, environ), source=str(path))
+                      oidc=_oidc(raw.get("oidc"), base, path, environ) if with_secrets else None, source=str(path))
 
 
 SERVER_KEYS = {"public_url", "workspace", "secret", "secret_file", "trusted_proxies", "session_hours", "host", "port"}

@@ -65,3 +65,13 @@ def test_roles_and_districts_are_read_as_people_write_them():
     for wrong in ("bydel", "bydel:*", "bydel:alle", "bydel:Frognerr", "rådgiver:Bydel Atlantis"):
         with pytest.raises(UsageError):
             parse_role(wrong)
+
+
+def test_the_admins_commands_read_no_secrets(tmp_path):
+    """A secret only the service may read (systemd's credentials) does not stop `alignment users` or `backup`."""
+    config = load_config(write(tmp_path, "[server]\nsecret_file = '/run/credentials/alignment.service/secret'\n"
+                                         "[oidc]\nissuer='https://x'\nclient_id='a'\nclient_secret_file='/nope'\n"),
+                         environ={}, with_secrets=False)
+    assert config.secret == "" and config.oidc is None
+    with pytest.raises(UsageError, match="hemmeligheten"):
+        load_config(tmp_path / "team.toml", environ={})

@@ -54,6 +54,11 @@ def login_html(next_path: str, error: str = "", name: str = "", oidc_label: str 
                                                              oidc_label=oidc_label, token="", team=None)
 
 
+def account_html(team: dict, token: str, local: bool, error: str = "", changed: bool = False) -> str:
+    return environment.get_template("web/account.html").render(team=team, token=token, local=local, error=error,
+                                                               changed=changed)
+
+
 def admin_html(users: list, token: str, team: dict, audit_count: int, audit_problem: str, districts: list[str],
                role_labels: dict, notice: str = "") -> str:
     return environment.get_template("web/admin.html").render(

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..errors import Refused, UsageError
-from ..render.web import admin_html, login_html
+from ..render.web import account_html, admin_html, login_html
 from ..team.access import ROLE_LABELS
 from ..team.config import checked_role, district_scope
 from ..team.store import NAME, checked_name
@@ -110,6 +110,36 @@ class Login(Views):
         await run_in_threadpool(self.store.end_session, principal.session)
         await run_in_threadpool(self.store.log, principal.name, "utlogging")
         response = RedirectResponse("/logg-inn", status_code=303)
+        self.door.clear_session(response)
+        return response
+
+    async def account(self, request: Request, error: str = "", status: int = 200) -> Response:
+        """The user's own page: who they are, their roles, and a new password for a local account."""
+        principal = self.principal(request)
+        local = await run_in_threadpool(self.store.has_password, principal.name)
+        return HTMLResponse(account_html(self.team_context(request), principal.csrf, local, error,
+                                         request.query_params.get("endret") == "1"), status_code=status)
+
+    async def change_password(self, request: Request) -> Response:
+        """A new password, given the one in use (tried like a login: counted and slowed down). Every session of
+        the user ends, this one too: they log in again with the new one."""
+        principal = self.principal(request)
+        form = await self.checked_form(request, max_files=0, max_fields=5)
+        old = _text(str(form.get("gammelt") or ""), "passordet")[:MAX_LOGIN_FIELD]
+        new = _text(str(form.get("nytt") or ""), "passordet")[:MAX_LOGIN_FIELD]
+        if new != str(form.get("gjenta") or ""):
+            return await self.account(request, "De to nye passordene er ikke like.", 422)
+        keys = [f"navn:{principal.name}", f"adresse:{client_address(request)}"]
+        wait, counted = await run_in_threadpool(self.store.attempt, keys)
+        if wait:
+            return await self.account(request, f"For mange mislykkede forsøk. Vent {wait} sekunder.", 429)
+        async with self.checking:
+            right = await run_in_threadpool(self.store.check_password, principal.name, old)
+        if not right:
+            return await self.account(request, "Passordet du bruker nå, er feil.", 403)
+        await run_in_threadpool(self.store.succeeded, counted, f"navn:{principal.name}")
+        await run_in_threadpool(self.store.set_password, principal.name, new, principal.name)
+        response = RedirectResponse("/logg-inn?neste=/konto%3Fendret%3D1", status_code=303)
         self.door.clear_session(response)
         return response
 
@@ -220,6 +250,17 @@ class Admin(Views):
         await run_in_threadpool(self.store.add_user, user, password, display, actor)
         await run_in_threadpool(self.store.assign, user, role, scope, actor)
         return RedirectResponse("/admin", status_code=303)
+
+    async def password_form(self, request: Request) -> Response:
+        """A new password for a local account (one who forgot theirs); their sessions end."""
+        form = await self.checked_form(request, max_files=0, max_fields=3)
+        user = checked_name(str(form.get("bruker") or ""))
+        if not await run_in_threadpool(self.store.has_password, user):
+            raise Refused(404, f"«{user}» har ingen lokal konto (logger inn gjennom kommunens pålogging, eller finnes "
+                               "ikke).")
+        password = _text(str(form.get("passord") or ""), "passordet")[:MAX_LOGIN_FIELD]
+        await run_in_threadpool(self.store.set_password, user, password, self.principal(request).name)
+        return await self.page(request, notice=f"Nytt passord for {user} er satt; brukeren må logge inn på nytt.")
 
     async def export(self, request: Request) -> Response:
         """The whole audit log as JSON Lines, each entry with its hash (`alignment audit verify --file` checks it)."""

@@ -184,9 +184,11 @@ class TeamStore:
             row = db.execute("SELECT password FROM users WHERE name = ?", (name.strip().lower(),)).fetchone()
         return verify_password(row[0] if row and row[0] else None, password)
 
-    def has_account(self, name: str) -> bool:
+    def has_password(self, name: str) -> bool:
+        """Whether `name` logs in with a password here (not only through the identity provider)."""
         with self._db() as db:
-            return db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
+            row = db.execute("SELECT password FROM users WHERE name = ?", (name,)).fetchone()
+            return row is not None and row[0] is not None
 
     # --- role assignments: the one table that says who may do what ---------------------------------
 

@@ -139,8 +139,11 @@ MATRIX = [
      (OK, OK, HIDDEN, NO, NO, LOGIN)),
     ("POST", "/admin/roller", "/admin/roller", "form", (NO, NO, NO, NO, OK, LOGIN)),
     ("POST", "/admin/brukere", "/admin/brukere", "form", (NO, NO, NO, NO, OK, LOGIN)),
+    ("POST", "/admin/passord", "/admin/passord", "form", (NO, NO, NO, NO, OK, LOGIN)),
     ("POST", "/logg-inn", "/logg-inn", "form", (LOGIN,) * 6),  # an empty login: the login page again, 401
     ("POST", "/logg-ut", "/logg-ut", "too many fields", (OK, OK, OK, OK, OK, LOGIN)),
+    ("GET", "/konto", "/konto", None, (OK, OK, OK, OK, OK, LOGIN)),
+    ("POST", "/konto/passord", "/konto/passord", "too many fields", (OK, OK, OK, OK, OK, LOGIN)),
 ]
 
 
@@ -410,6 +413,35 @@ def test_the_admin_makes_a_local_account_on_the_page_and_it_can_log_in(team):
         assert short.status_code == 400 and "minst 12 tegn" in short.text
     finally:
         team["store"].remove_user("siri", actor="admin")
+
+
+def test_a_user_changes_their_own_password_and_logs_in_again(team):
+    from starlette.testclient import TestClient
+
+    store = team["store"]
+    store.add_user("per", "pers-første-passord")
+    store.assign("per", "bydel", B)
+    try:
+        per = TestClient(team["app"], base_url=BASE, follow_redirects=False)
+        login(per, "per", "pers-første-passord")
+        token = csrf(per)
+        fields = {"token": token, "gammelt": "feil-passord-her", "nytt": "pers-andre-passord",
+                  "gjenta": "pers-andre-passord"}
+        wrong = per.post("/konto/passord", files={k: (None, v) for k, v in fields.items()})
+        assert wrong.status_code == 403 and "er feil" in wrong.text
+        fields["gammelt"] = "pers-første-passord"
+        changed = per.post("/konto/passord", files={k: (None, v) for k, v in fields.items()})
+        assert changed.status_code == 303 and changed.headers["location"].startswith("/logg-inn")
+        assert per.get("/api/plans").status_code == 401  # every session ended, this one too
+        assert login(per, "per", "pers-første-passord").status_code == 401
+        assert login(per, "per", "pers-andre-passord").status_code == 303
+        assert "Bytt passord" in per.get("/konto").text
+        reset = team["clients"]["admin"].post("/admin/passord", files={
+            "token": (None, team["tokens"]["admin"]), "bruker": (None, "per"), "passord": (None, "fra-admin-12345")})
+        assert reset.status_code == 200 and "Nytt passord for per er satt" in reset.text
+        assert per.get("/api/plans").status_code == 401 and login(per, "per", "fra-admin-12345").status_code == 303
+    finally:
+        store.remove_user("per", actor="admin")
 
 
 def test_a_team_server_over_https_sets_secure_host_only_cookies(small_model, tmp_path):

@@ -193,6 +193,13 @@ class Login(Views):
                                     {"via": "oidc", "grunn": why})
             return self._page("/", f"Brukernavnet «{name}» kan ikke brukes med denne påloggingen ({why}). Meld fra "
                                    "til administratoren.", status=403)
+        if oidc.groups_claim not in claims and oidc.groups_claim in (claims.get("_claim_names") or {}):
+            # Entra ID leaves the groups out of a token when a user is in more than 200: "groups overage"
+            await run_in_threadpool(self.store.log, name, "innlogging_feilet", "", "", None,
+                                    {"via": "oidc", "grunn": "for mange grupper i tokenet"})
+            return self._page("/", "Påloggingen sendte ikke gruppene dine (du er med i for mange grupper). Be IT "
+                                   "sende bare gruppene som er tildelt appen (Entra ID: «Groups assigned to the "
+                                   "application»).", status=403)
         groups = claims.get(oidc.groups_claim) or []
         groups = {str(g) for g in groups} if isinstance(groups, list) else {str(groups)}
         wanted = {(role, scope) for group, role, scope in oidc.groups if group in groups}

@@ -24,6 +24,8 @@ USERS = {
              "groups": ["korus-radgivere", "andre"]},
     "fred": {"preferred_username": "fred@bfr.oslo.kommune.no", "groups": ["bydel-frogner-ansatte"]},
     "uten": {"preferred_username": "uten@oslo.kommune.no", "groups": ["andre"]},
+    "mange": {"preferred_username": "mange@oslo.kommune.no",
+              "_claim_names": {"groups": "src1"}, "_claim_sources": {"src1": {"endpoint": "https://graph"}}},
 }
 
 
@@ -160,4 +162,12 @@ def test_a_provider_account_cannot_take_over_a_local_accounts_name(small_model, 
         app.state.store.assign("kari@oslo.kommune.no", "admin", "*")
         answer, _ = sign_in(client, "kari")
         assert answer.status_code == 403 and "lokal konto" in answer.text
+        assert client.get("/api/plans").status_code == 401
+
+
+def test_a_token_without_its_groups_because_there_are_too_many_says_so(small_model, tmp_path):
+    """Entra ID's "groups overage": the groups are left out and pointed to; the user is told what IT can do."""
+    with team_server(small_model, tmp_path) as (_, client, _):
+        answer, _ = sign_in(client, "mange")
+        assert answer.status_code == 403 and "for mange grupper" in answer.text
         assert client.get("/api/plans").status_code == 401

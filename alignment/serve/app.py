@@ -438,7 +438,8 @@ class Views:
 
         roles = ", ".join(f"{ROLE_LABELS.get(a.role, a.role).lower()}" + ("" if a.scope == "*" else f" i {a.scope}")
                           for a in principal.assignments)
-        return {"who": principal, "roles": roles, "admin": may(principal, "administrere"), **more}
+        return {"who": principal, "roles": roles, "admin": may(principal, "administrere"),
+                "reviewer": may(principal, "se_vurdering"), **more}
 
     async def view(self, request: Request, action: str | None = None) -> PlanView:
         """The plan in the URL, as the principal may see it; 404 where it is not theirs, as if it did not exist."""
@@ -557,8 +558,12 @@ class Pages(Views):
                   ) if removed else ""
         allowed = scopes(self.principal(request), "laste_opp")
         fixed = own_district(sorted(allowed)[0]) if allowed is not None and len(allowed) == 1 else ""
+        team = None
+        if self.team is not None:
+            published = {view.plan.id: (await self._team_parts(view.plan.id, False))[0] for view in views}
+            team = self.team_context(request, published={key: found[-1] for key, found in published.items() if found})
         return overview_html(_listings(views), self.comparison_of(views), self.principal(request).csrf, error=error,
-                             notice=notice, team=self.team_context(request), upload_district=fixed)
+                             notice=notice, team=team, upload_district=fixed)
 
     async def plan_page(self, request: Request) -> Response:
         view = await self.view(request)

@@ -11,6 +11,7 @@ import threading
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 
 from ..conftest import ALNA, FROGNER
 from ..browser import CHROMIUM
@@ -222,6 +223,8 @@ def test_a_published_version_is_frozen_and_the_district_sees_which_they_were_sen
     letter = frogner.get(f"/planer/{A}/publisert/2/tilbakemelding.docx")
     assert letter.status_code == 200 and letter.content[:2] == b"PK"
     assert "Versjon" in frogner.get(f"/planer/{A}").text
+    listed = BeautifulSoup(frogner.get("/").text, "html.parser").select_one(f"tr[data-plan='{A}'] [data-published]")
+    assert listed.get_text(strip=True).startswith("versjon 2")
 
 
 def test_decisions_are_recorded_as_the_logged_in_advisor_whatever_the_page_says(team):

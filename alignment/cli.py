@@ -480,10 +480,7 @@ def users_list(config: Path | None, workspace: Path | None) -> None:
 @TEAM_WORKSPACE
 def users_assign(name: str, role: str | None, district: str, config: Path | None, workspace: Path | None) -> None:
     """Gi en bruker en rolle (i en bydel, eller alle)."""
-    store, actor = _team_store(config, workspace)
-    role_, scope = _scoped_role(role, district)
-    added = store.assign(name, role_, scope, actor=actor)
-    click.echo(f"{name}: {role_} ({_scope_label(scope)}) " + ("er gitt." if added else "hadde rollen alt."))
+    _change_role(name, role, district, config, workspace, give=True)
 
 
 @users.command("unassign")
@@ -494,10 +491,7 @@ def users_assign(name: str, role: str | None, district: str, config: Path | None
 @TEAM_WORKSPACE
 def users_unassign(name: str, role: str | None, district: str, config: Path | None, workspace: Path | None) -> None:
     """Ta en rolle fra en bruker."""
-    store, actor = _team_store(config, workspace)
-    role_, scope = _scoped_role(role, district)
-    removed = store.unassign(name, role_, scope, actor=actor)
-    click.echo(f"{name}: {role_} ({_scope_label(scope)}) " + ("er tatt bort." if removed else "hadde ikke rollen."))
+    _change_role(name, role, district, config, workspace, give=False)
 
 
 @users.command("password")
@@ -521,6 +515,15 @@ def users_remove(name: str, config: Path | None, workspace: Path | None) -> None
     store, actor = _team_store(config, workspace)
     store.remove_user(name, actor)
     click.echo(f"Brukeren {name} er fjernet.")
+
+
+def _change_role(name: str, role: str | None, district: str, config: Path | None, workspace: Path | None,
+                 give: bool) -> None:
+    store, actor = _team_store(config, workspace)
+    role_, scope = _scoped_role(role, district)
+    changed = (store.assign if give else store.unassign)(name, role_, scope, actor=actor)
+    said = ("er gitt.", "hadde rollen alt.") if give else ("er tatt bort.", "hadde ikke rollen.")
+    click.echo(f"{name}: {role_} ({_scope_label(scope)}) {said[0] if changed else said[1]}")
 
 
 def _scoped_role(role: str | None, district: str) -> tuple[str, str]:

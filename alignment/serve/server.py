@@ -36,8 +36,9 @@ def run(workspace: Path, host: str, port: int, open_browser: bool, model: str | 
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     app = create_app(str(workspace), model, host, backend, team=team)
     if team is not None:
-        echo(f"Arbeidsbenken for teamet kjører på {team.public_url or url} (lytter på {url}, arbeidsmappe: "
-             f"{Path(workspace).resolve()}). Stopp med Ctrl-C.")
+        listening = f"lytter på {url}, " if team.public_url else ""
+        echo(f"Arbeidsbenken for teamet kjører på {team.public_url or url} ({listening}arbeidsmappe: "
+             f"{Path(workspace).resolve()}). Logg inn der; stopp med Ctrl-C.")
         if not any(assignments for *_, assignments in app.state.store.users()):
             echo("Ingen brukere har en rolle ennå. Lag den første administratoren med: alignment users add NAVN "
                  f"--role admin --config {team.source or 'team.toml'}")

@@ -20,13 +20,13 @@ from pathlib import Path
 import yaml
 
 from .analysis import summarize
-from .errors import ReviewError, os_reason
+from .errors import ReviewError
 from .match import measure_matches
 from .records import (STATUSES, Analysis, Assessment, Decision, Evidence, Measure, MeasureCorrection, Review,
                       ReviewNote, ReviewOutcome)
 from .segment.corrections import ADDED_LAYOUT, correction_key
 from .textnorm import fold
-from .untrusted import NotRegularFile, TooLarge, load_yaml, read_regular_file
+from .untrusted import load_yaml, read_named_file
 
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 MAX_FIELD_CHARS = 5000
@@ -52,16 +52,12 @@ def measure_review_text(measure: Measure) -> str:
 def load_review(path: str | Path, tiltak_ids: list[str]) -> Review:
     """Read and check a review file; every problem names the line."""
     path = Path(path)
+    data = read_named_file(path, MAX_REVIEW_BYTES, "vurderingsfilen", ReviewError,
+                           "Oppgi vurderingsfilen (.review.yaml).")
     try:
-        text = read_regular_file(path, MAX_REVIEW_BYTES).decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ReviewError(f"{path}: er ikke lagret som UTF-8. Lagre filen som UTF-8 i redigeringsprogrammet.") from exc
-    except TooLarge as exc:
-        raise ReviewError(f"{path}: vurderingsfilen er for stor (grensen er {MAX_REVIEW_BYTES // (1024 * 1024)} MB).") from exc
-    except NotRegularFile as exc:
-        raise ReviewError(f"{path}: er ikke en vanlig fil. Oppgi vurderingsfilen (.review.yaml).") from exc
-    except OSError as exc:
-        raise ReviewError(f"{path}: kan ikke lese vurderingsfilen ({os_reason(exc)}).") from exc
     return parse_review(text, str(path), tiltak_ids)
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import os_reason
+
 MAX_YAML_DEPTH = 20
 
 
@@ -43,6 +45,22 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
     if len(data) > limit:
         raise TooLarge(f"{path}: over {limit} bytes")
     return data
+
+
+def read_named_file(path: str | Path, limit: int, noun: str, error: type[Exception], hint: str = "") -> bytes:
+    """A file the user named (a review file, a letter template): its bytes, or one line about `noun` ("brevmalen")
+    for each way it cannot be read, as `error`; `hint` says what to give instead."""
+    tail = f" {hint}" if hint else ""
+    try:
+        return read_regular_file(path, limit)
+    except FileNotFoundError as exc:
+        raise error(f"{path}: finner ikke {noun}.{tail}") from exc
+    except TooLarge as exc:
+        raise error(f"{path}: {noun} er for stor (grensen er {limit // (1024 * 1024)} MB).") from exc
+    except NotRegularFile as exc:
+        raise error(f"{path}: {noun} er ikke en vanlig fil.{tail}") from exc
+    except OSError as exc:
+        raise error(f"{path}: kan ikke lese {noun} ({os_reason(exc)}).") from exc
 
 
 class UnsafeYaml(yaml.YAMLError):

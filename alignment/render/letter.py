@@ -36,11 +36,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..errors import InputError, os_reason
+from ..errors import InputError
 from ..records import STATUS_LABELS, Analysis, Assessment, ChecklistResult, Measure, PlanVersion, TiltakVerdict
 from ..review import assessment
 from ..textnorm import is_caps_text, looks_ocred, repair_ocr
-from ..untrusted import NotRegularFile, TooLarge, read_regular_file
+from ..untrusted import read_named_file
 from .environment import file_name as _file_name
 from .environment import model_name
 from .environment import norwegian_date as _norwegian_date
@@ -121,16 +121,7 @@ def letter_template(path: str | Path) -> bytes:
     """
     shown = str(path)
     hint = "Oppgi brevmalen som Word-mal (.dotx) eller Word-dokument (.docx)."
-    try:
-        data = read_regular_file(path, MAX_TEMPLATE_BYTES)
-    except FileNotFoundError as exc:
-        raise InputError(f"{shown}: finner ikke brevmalen. {hint}") from exc
-    except TooLarge as exc:
-        raise InputError(f"{shown}: brevmalen er for stor (over {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB).") from exc
-    except NotRegularFile as exc:
-        raise InputError(f"{shown}: brevmalen er ikke en vanlig fil. {hint}") from exc
-    except OSError as exc:
-        raise InputError(f"{shown}: kan ikke lese brevmalen ({os_reason(exc)}).") from exc
+    data = read_named_file(path, MAX_TEMPLATE_BYTES, "brevmalen", InputError, hint)
     not_word = InputError(f"{shown}: brevmalen er ikke en Word-fil. {hint}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:

@@ -32,7 +32,7 @@ def load(name: str) -> dict:
 
 # --------------------------------------------------------------------------- DOCX
 
-def _bold_cell(cell, text: str) -> None:
+def bold_cell(cell, text: str) -> None:
     cell.text = ""
     run = cell.paragraphs[0].add_run(text)
     run.bold = True
@@ -97,7 +97,7 @@ def build_docx(src: dict, out: Path) -> None:
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
         for cell, label in zip(table.rows[0].cells, ("MÅL", "TILTAK", "ANSVAR")):
-            _bold_cell(cell, label)
+            bold_cell(cell, label)
         for row in sec["rows"]:
             cells = table.add_row().cells
             cells[0].text = row["mal"]
@@ -116,7 +116,7 @@ def build_docx(src: dict, out: Path) -> None:
 
 # --------------------------------------------------------------------------- PDF
 
-def _esc(text: str) -> str:
+def pdf_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -153,26 +153,26 @@ def build_pdf(src: dict, out: Path) -> None:
         invariant=1,
     )
 
-    story = [Paragraph(_esc(src["title"]), title), Paragraph(_esc(src["subtitle"]), subtitle)]
-    story.append(Paragraph(_esc(src["intro_heading"]), h1))
-    story += [Paragraph(_esc(p), body) for p in src["intro"]]
-    story.append(Paragraph(_esc(src["figures_heading"]), h1))
-    story += [Paragraph("– " + _esc(f), figure) for f in src["figures"]]
+    story = [Paragraph(pdf_text(src["title"]), title), Paragraph(pdf_text(src["subtitle"]), subtitle)]
+    story.append(Paragraph(pdf_text(src["intro_heading"]), h1))
+    story += [Paragraph(pdf_text(p), body) for p in src["intro"]]
+    story.append(Paragraph(pdf_text(src["figures_heading"]), h1))
+    story += [Paragraph("– " + pdf_text(f), figure) for f in src["figures"]]
     story.append(Spacer(1, 6))
 
     n = 0
     for sec in src["sections"]:
-        story.append(Paragraph(_esc(sec["heading"]), h1))
+        story.append(Paragraph(pdf_text(sec["heading"]), h1))
         for m in sec["measures"]:
             n += 1
-            block = [Paragraph(f"<b>Tiltak {n}:</b> {_esc(m['text'])}", measure),
-                     Paragraph(f"Ansvar: {_esc(m['ansvar'])}", meta)]
+            block = [Paragraph(f"<b>Tiltak {n}:</b> {pdf_text(m['text'])}", measure),
+                     Paragraph(f"Ansvar: {pdf_text(m['ansvar'])}", meta)]
             if m.get("frist"):
-                block.append(Paragraph(f"Frist: {_esc(str(m['frist']))}", meta))
+                block.append(Paragraph(f"Frist: {pdf_text(str(m['frist']))}", meta))
             story.append(KeepTogether(block))  # a measure never splits across pages
 
     story.append(Spacer(1, 10))
-    story += [Paragraph(_esc(p), body) for p in src.get("closing", [])]
+    story += [Paragraph(pdf_text(p), body) for p in src.get("closing", [])]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from build_drafts import save_docx  # the same deterministic zip, beside this file
+from build_drafts import pdf_text, save_docx  # beside this file: the same deterministic zip and helpers
 
 HERE = Path(__file__).resolve().parent
 FIXED_DATE = dt.datetime(2025, 3, 1, 12, 0, 0)
@@ -281,8 +281,6 @@ TVEITA_BLOCKS = [
 ]
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def build_tveita(out: Path) -> None:
@@ -325,12 +323,12 @@ def build_tveita(out: Path) -> None:
     )
 
     story = [Spacer(1, 5 * cm),
-             Paragraph(_esc(TVEITA_COVER[0]), cover_small),
-             Paragraph(_esc(TVEITA_COVER[1]), cover_big)]
-    story += [Paragraph(_esc(t), cover_meta) for t in TVEITA_COVER[2:]]
+             Paragraph(pdf_text(TVEITA_COVER[0]), cover_small),
+             Paragraph(pdf_text(TVEITA_COVER[1]), cover_big)]
+    story += [Paragraph(pdf_text(t), cover_meta) for t in TVEITA_COVER[2:]]
     story.append(PageBreak())
     story.append(Paragraph("Innhold", h1))
-    story += [Paragraph(_esc(t), toc) for t in TVEITA_CONTENTS]
+    story += [Paragraph(pdf_text(t), toc) for t in TVEITA_CONTENTS]
     story.append(Spacer(1, 12))
 
     # Headings, and a lead-in ending in ":", are held back and kept on the same page
@@ -342,18 +340,18 @@ def build_tveita(out: Path) -> None:
             pending = []
             story.append(PageBreak())
         elif kind == "h1":
-            pending.append(Paragraph(_esc(val), h1))
+            pending.append(Paragraph(pdf_text(val), h1))
         elif kind == "h2":
-            pending.append(Paragraph(_esc(val), h2))
+            pending.append(Paragraph(pdf_text(val), h2))
         elif kind == "p":
-            para = Paragraph(_esc(val), body)
+            para = Paragraph(pdf_text(val), body)
             if val.endswith(":"):
                 pending.append(para)
                 continue
             story.append(KeepTogether(pending + [para]) if pending else para)
             pending = []
         elif kind == "ol":
-            items = [Paragraph(f"{i}) {_esc(t)}", item) for i, t in enumerate(val, 1)]
+            items = [Paragraph(f"{i}) {pdf_text(t)}", item) for i, t in enumerate(val, 1)]
             story.append(KeepTogether(pending + items))
             pending = []
     story += pending

@@ -16,18 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from build_drafts import save_docx  # the same deterministic zip, beside this file
+from build_drafts import load, save_docx  # beside this file: the same deterministic zip and helpers
 
-import yaml
 
 HERE = Path(__file__).resolve().parent
 FIXED_DATE = dt.datetime(2025, 3, 20, 12, 0, 0)
 ZIP_DATE = (2025, 3, 20, 12, 0, 0)
 
 
-def load(name: str) -> dict:
-    with open(HERE / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 

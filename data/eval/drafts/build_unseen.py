@@ -47,9 +47,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from build_drafts import save_docx  # the same deterministic zip, beside this file
+from build_drafts import bold_cell, load, pdf_text, save_docx  # beside this file: the same deterministic zip and helpers
 
-import yaml
 
 HERE = Path(__file__).resolve().parent
 FIXED_DATE = dt.datetime(2024, 12, 1, 12, 0, 0)
@@ -63,13 +62,8 @@ ZIP_DATE = (2024, 12, 1, 12, 0, 0)
 TABLE_GAP = 12
 
 
-def load(name: str) -> dict:
-    with open(HERE / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # --------------------------------------------------------------------------- DOCX helpers
@@ -100,9 +94,6 @@ def _set_repeat_header(row) -> None:
     trPr.append(el)
 
 
-def _bold_cell(cell, text: str) -> None:
-    cell.text = ""
-    cell.paragraphs[0].add_run(text).bold = True
 
 
 # --------------------------------------------------------------------------- bekkedal.pdf
@@ -150,32 +141,32 @@ def build_bekkedal(src: dict, out: Path) -> None:
     )
 
     story = [Spacer(1, 4 * cm),
-             Paragraph(_esc(src["title"]), cover_title),
-             Paragraph(_esc(src["district"]), cover_sub),
-             Paragraph(_esc(src["adopted"]), cover_meta),
+             Paragraph(pdf_text(src["title"]), cover_title),
+             Paragraph(pdf_text(src["district"]), cover_sub),
+             Paragraph(pdf_text(src["adopted"]), cover_meta),
              Paragraph("Forord", h_fore)]
-    story += [Paragraph(_esc(p), body) for p in src["foreword"]]
-    story.append(Paragraph(_esc(src["foreword_signature"]), body))
+    story += [Paragraph(pdf_text(p), body) for p in src["foreword"]]
+    story.append(Paragraph(pdf_text(src["foreword_signature"]), body))
     story.append(PageBreak())
 
     story.append(Paragraph("Innhold", h1))
     for ch in src["chapters"]:
-        story.append(Paragraph(_esc(ch["heading"]), toc))
+        story.append(Paragraph(pdf_text(ch["heading"]), toc))
         for b in ch["blocks"]:
             if "h2" in b:
-                story.append(Paragraph(_esc(b["h2"]), ParagraphStyle("toc2", parent=toc,
+                story.append(Paragraph(pdf_text(b["h2"]), ParagraphStyle("toc2", parent=toc,
                                                                      leftIndent=28)))
     story.append(PageBreak())
 
     for ch in src["chapters"]:
-        story.append(Paragraph(_esc(ch["heading"]), h1))
+        story.append(Paragraph(pdf_text(ch["heading"]), h1))
         for b in ch["blocks"]:
             if "p" in b:
-                story.append(Paragraph(_esc(b["p"]), body))
+                story.append(Paragraph(pdf_text(b["p"]), body))
             elif "h2" in b:
-                story.append(Paragraph(_esc(b["h2"]), h2))
+                story.append(Paragraph(pdf_text(b["h2"]), h2))
             elif "figures" in b:
-                story += [Paragraph("– " + _esc(f), figure) for f in b["figures"]]
+                story += [Paragraph("– " + pdf_text(f), figure) for f in b["figures"]]
                 story.append(Spacer(1, 6))
             else:
                 raise ValueError(b)
@@ -229,7 +220,7 @@ def build_storskog_docx(src: dict, out: Path) -> None:
     table = doc.add_table(rows=1 + len(rows), cols=5)
     table.style = "Table Grid"
     for cell, label in zip(table.rows[0].cells, src["columns"]):
-        _bold_cell(cell, label)
+        bold_cell(cell, label)
     _set_repeat_header(table.rows[0])
 
     for i, r in enumerate(rows, start=1):
@@ -251,7 +242,7 @@ def build_storskog_docx(src: dict, out: Path) -> None:
             if end > start:
                 top = top.merge(table.cell(1 + end, col))
             if col == 0:
-                _bold_cell(top, text)
+                bold_cell(top, text)
             else:
                 top.text = text
 
@@ -314,29 +305,29 @@ def build_storskog_pdf(src: dict, out: Path) -> None:
                           subject="Ruspolitisk handlingsplan", creator="build_unseen.py",
                           invariant=1)
 
-    story = [Paragraph(_esc(src["district"]), title), Paragraph(_esc(src["title"]), sub),
-             Paragraph(_esc(src["adopted"]), meta)]
+    story = [Paragraph(pdf_text(src["district"]), title), Paragraph(pdf_text(src["title"]), sub),
+             Paragraph(pdf_text(src["adopted"]), meta)]
     for ch in src["intro"]:
-        story.append(Paragraph(_esc(ch["heading"]), h1))
-        story += [Paragraph(_esc(p), body) for p in ch["paragraphs"]]
-        story += [Paragraph("– " + _esc(f), figure) for f in ch.get("figures", [])]
-        story += [Paragraph(_esc(p), body) for p in ch.get("after", [])]
+        story.append(Paragraph(pdf_text(ch["heading"]), h1))
+        story += [Paragraph(pdf_text(p), body) for p in ch["paragraphs"]]
+        story += [Paragraph("– " + pdf_text(f), figure) for f in ch.get("figures", [])]
+        story += [Paragraph(pdf_text(p), body) for p in ch.get("after", [])]
 
     story += [NextPageTemplate("landscape"), PageBreak(),
-              Paragraph(_esc(src["table_heading"]), h1)]
-    story += [Paragraph(_esc(p), body) for p in src.get("table_intro", [])]
+              Paragraph(pdf_text(src["table_heading"]), h1)]
+    story += [Paragraph(pdf_text(p), body) for p in src.get("table_intro", [])]
     story.append(Spacer(1, TABLE_GAP))
 
     rows, area_spans, goal_spans = _storskog_rows(src)
-    data = [[Paragraph(_esc(c), head) for c in src["columns"]]]
+    data = [[Paragraph(pdf_text(c), head) for c in src["columns"]]]
     for r in rows:
         tiltak = r["tiltak"]
         if isinstance(tiltak, list):
-            tcell = [Paragraph("– " + _esc(line), bullet) for line in tiltak]
+            tcell = [Paragraph("– " + pdf_text(line), bullet) for line in tiltak]
         else:
-            tcell = Paragraph(_esc(tiltak), cell)
-        data.append(["", "", tcell, Paragraph(_esc(r["ansvar"]), cell),
-                     Paragraph(_esc(str(r["tid"])), cell)])
+            tcell = Paragraph(pdf_text(tiltak), cell)
+        data.append(["", "", tcell, Paragraph(pdf_text(r["ansvar"]), cell),
+                     Paragraph(pdf_text(str(r["tid"])), cell)])
     cmds = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#2A4D69")),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
@@ -347,11 +338,11 @@ def build_storskog_pdf(src: dict, out: Path) -> None:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]
     for start, end, text in area_spans:
-        data[1 + start][0] = Paragraph(_esc(text), cell_b)
+        data[1 + start][0] = Paragraph(pdf_text(text), cell_b)
         cmds.append(("SPAN", (0, 1 + start), (0, 1 + end)))
         cmds.append(("BACKGROUND", (0, 1 + start), (0, 1 + end), colors.HexColor("#E8EEF3")))
     for start, end, text in goal_spans:
-        data[1 + start][1] = Paragraph(_esc(text), cell)
+        data[1 + start][1] = Paragraph(pdf_text(text), cell)
         if end > start:
             cmds.append(("SPAN", (1, 1 + start), (1, 1 + end)))
     widths = [3.9 * cm, 5.0 * cm, 10.6 * cm, 4.1 * cm, 2.5 * cm]
@@ -359,7 +350,7 @@ def build_storskog_pdf(src: dict, out: Path) -> None:
     table.setStyle(TableStyle(cmds))
     story.append(table)
     story.append(Spacer(1, 10))
-    story += [Paragraph(_esc(p), body) for p in src.get("closing", [])]
+    story += [Paragraph(pdf_text(p), body) for p in src.get("closing", [])]
     doc.build(story)
 
 
@@ -388,7 +379,7 @@ def build_myrvang(src: dict, out: Path) -> None:
             table = doc.add_table(rows=1, cols=len(t["header"]))
             table.style = "Table Grid"
             for c, label in zip(table.rows[0].cells, t["header"]):
-                _bold_cell(c, label)
+                bold_cell(c, label)
             for row in t["rows"]:
                 cells = table.add_row().cells
                 for c, text in zip(cells, row):

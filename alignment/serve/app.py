@@ -57,6 +57,7 @@ from ..review import MAX_FIELD_CHARS, MAX_REVIEW_BYTES
 from .checker import (DECISION_FIELDS, DONE, FAILED, MAX_PARSING, Checker, PlanView, Upload, read_upload,
                       storage_refusal, valid_text)
 from ..team.access import may, scopes
+from ..team.config import district_scope
 from .login import LinkKey, TeamDoor, same_secret
 from .workspace import REMOVED, PlanRemoved, Workspace, plan_id, plan_id_from_url
 
@@ -107,7 +108,7 @@ class Guard:
         principal = None
         if refusal is None:
             try:
-                principal = await run_in_threadpool(self.door.identify, scope, headers)
+                principal = await self.door.identify(scope, headers)
             except AlignmentError as error:
                 refusal = Refused(error.http_status, str(error))
             except Exception as error:  # a bug must not answer outside our error page and headers
@@ -299,9 +300,7 @@ def create_app(workspace: str, model: str | None = None, host: str = "127.0.0.1"
     if team is not None and team.public_host:
         allowed.add(team.public_host)
     door = TeamDoor(store, token, team.https) if team is not None else LinkKey(token)
-    pages, downloads, api = (kind(checker, store, team) for kind in (Pages, Downloads, Api))
-    for views in (pages, downloads, api):
-        views.parsing = parsing
+    pages, downloads, api = (kind(checker, store, team, parsing) for kind in (Pages, Downloads, Api))
     routes = [
         _route("/", pages.overview, SIGNED_IN),
         _route("/last-opp", pages.upload_form, "laste_opp", "POST"),
@@ -415,10 +414,13 @@ class Views:
     """What pages, downloads and the API share: who asks (the door's principal), and finding a plan through the
     checker (which owns its state) as far as they may see it."""
 
-    def __init__(self, checker: Checker, store=None, team=None) -> None:
+    def __init__(self, checker: Checker, store=None, team=None, parsing: ParsePool | None = None) -> None:
+        """`store` and `team`: a team server's database and configuration (None for one person's workbench);
+        `parsing`: the pool uploads are read in (for the views that take uploads)."""
         self.checker = checker
         self.store = store
         self.team = team
+        self.parsing = parsing
 
     @staticmethod
     def principal(request: Request) -> Principal:
@@ -499,10 +501,11 @@ class Views:
             data = await upload.read(MAX_FILE_BYTES + 1)
             district = _text(str(form.get("district") or ""), "district").strip()[:80]
             allowed = scopes(principal, "laste_opp")
-            if allowed is not None and (not district or plan_id(district) not in allowed):
-                district = own_district(sorted(allowed)[0]) if len(allowed) == 1 and not district else district
-                if plan_id(district) not in allowed:
+            if allowed is not None:  # a district user: their district, under its own name ("Frogner" too)
+                wanted = district_scope(district) if district else (min(allowed) if len(allowed) == 1 else "")
+                if wanted not in allowed:
                     raise Refused(403, "Du kan bare laste opp planer for din egen bydel.")
+                district = own_district(wanted)
             ocr = str(form.get("ocr") or "") in ("1", "on", "true", "ja")
             name = _text(upload.filename, "filnavnet")
             read = await self.parsing.run(_read, name, data, district, ocr)
@@ -519,7 +522,6 @@ class Views:
         return await run_in_threadpool(self.checker.comment, key, principal.name or "rådgiver", role,
                                        _text(text, "kommentaren"))
 
-    parsing = None  # set by create_app: the pool uploads are read in
 
 
 def visible(view: PlanView, principal: Principal) -> PlanView:

@@ -20,6 +20,7 @@ import hmac
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from ..errors import Refused
@@ -56,7 +57,7 @@ class LinkKey:
     def public(self, path: str) -> bool:
         return path.startswith(PUBLIC_PREFIXES)
 
-    def identify(self, scope, headers: dict[str, str]) -> Principal | None:
+    async def identify(self, scope, headers: dict[str, str]) -> Principal | None:
         cookies = _cookies(headers)
         sent = [cookies[LINK_COOKIE].value if LINK_COOKIE in cookies else "", headers.get("x-alignment-token", ""),
                 self.link_key(scope)]
@@ -100,10 +101,10 @@ class TeamDoor:
     def public(self, path: str) -> bool:
         return path.startswith(PUBLIC_PREFIXES) or path in LOGIN_PATHS
 
-    def identify(self, scope, headers: dict[str, str]) -> Principal | None:
+    async def identify(self, scope, headers: dict[str, str]) -> Principal | None:
         cookies = _cookies(headers)
         session_id = self.unsigned(cookies[self.cookie].value) if self.cookie in cookies else ""
-        return self.store.principal(session_id) if session_id else None
+        return await run_in_threadpool(self.store.principal, session_id) if session_id else None
 
     def arrival(self, scope) -> Response | None:
         return None

@@ -264,6 +264,10 @@ def test_a_district_user_uploads_only_their_own_districts_drafts(team):
     own = frogner.post("/api/plans", data={"token": token}, files={"file": ("utkast-2.txt", text + b"\n")})
     assert own.status_code in (201, 202) and own.json()["id"] == A
     assert wait_until_done(frogner, A)["state"] == "done"
+    short = frogner.post("/api/plans", data={"token": token, "district": "Frogner"},
+                         files={"file": ("utkast-3.txt", text + b"\n\n")})
+    assert short.status_code in (201, 202) and (short.json()["id"], short.json()["district"]) == (A, "Bydel Frogner")
+    assert wait_until_done(frogner, A)["state"] == "done"
 
 
 def test_a_district_user_can_answer_with_a_comment_and_the_advisor_sees_it(team):

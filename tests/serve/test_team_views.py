@@ -188,6 +188,7 @@ def test_a_district_user_sees_only_their_own_district_everywhere(team):
     assert [plan["id"] for plan in frogner.get("/api/plans").json()] == [A]
     overview = frogner.get("/").text
     assert "Bydel Frogner" in overview and "Bydel Alna" not in overview
+    assert "maskinens forslag" in overview and "bekreft eller rett vurderingene" not in overview
     matrix = frogner.get("/sammenligning.csv").content.decode("utf-8-sig")
     assert "Frogner" in matrix and "Alna" not in matrix
     for url in (f"/planer/{B}", f"/api/plans/{B}", f"/planer/{B}/rapport.json", f"/planer/{B}/publisert/1/rapport.html",
